@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "mlgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mlgate", targets: ["mlgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Engine
+        // The graph is a line: Tabular → GateKit → Plugins → Engine → Reports → mlgate,
+        // with GitRepository (libgit2) and XMLWriting (libxml2) joining at Engine and Reports.
+        .target(name: "GitRepository", dependencies: ["CLibgit2"]),
+        .target(name: "Tabular", dependencies: ["CZlib"]),
+        .target(name: "GateKit", dependencies: ["Tabular"]),
+        .target(name: "Engine", dependencies: [
+            "GateKit", "GitRepository", "DataValidation",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
+        .target(name: "Reports", dependencies: ["GateKit", "XMLWriting"]),
+
+        // MARK: Plugins
+        .target(name: "DataValidation", dependencies: ["GateKit", "Tabular"], path: "Plugins/DataValidation"),
+
+        // MARK: CLI
+        .executableTarget(name: "mlgate", dependencies: [
+            "Engine", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Fixtures
+        // Builds real git repositories from fixtures/ through libgit2: used by the tests and the demo.
+        .target(name: "FixtureRepos", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
+        .executableTarget(name: "mlgate-fixture", dependencies: ["FixtureRepos"]),
+
+        // MARK: Tests
+        .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
+        .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),
+    ]
+)

@@ -1,0 +1,91 @@
+import GateKit
+
+/// `data-validation/schema`: the shape of the data a model is trained on.
+///
+/// Fails on what silently breaks a pipeline (a column removed or retyped, the target gone, a
+/// holdout that lacks train's columns, text in a column declared numeric); warns on columns
+/// added, which change the model's inputs and deserve a reviewer's look.
+struct SchemaCheck {
+    let context: PluginContext
+
+    private struct TypeChange { let column: String; let baseline: ColumnKind; let head: ColumnKind }
+
+    func result() -> CheckResult {
+        let id = "data-validation/schema"
+        guard let config = context.head.configuration, let train = context.head.train else {
+            return CheckResult(id: id, status: .error, title: "Schema", message: "head has no training data to check")
+        }
+        let title = "Schema of \(config.data.train)"
+        var problems: [String] = []
+        var notes: [String] = []
+        var details: [(String, JSONValue)] = [("columns", .number(Double(train.columns.count)))]
+
+        if train.column(config.target) == nil {
+            problems.append("target column '\(config.target)' is missing from \(config.data.train)")
+        }
+
+        if let baseline = context.baseline.train {
+            let baseNames = Set(baseline.columnNames), headNames = Set(train.columnNames)
+            let removed = baseline.columnNames.filter { !headNames.contains($0) }
+            let added = train.columnNames.filter { !baseNames.contains($0) }
+            let changed: [TypeChange] = baseline.columns.compactMap { old in
+                guard let new = train.column(old.name), new.kind != old.kind else { return nil }
+                return TypeChange(column: old.name, baseline: old.kind, head: new.kind)
+            }
+            if !removed.isEmpty { problems.append("removed \(Self.list(removed))") }
+            if !changed.isEmpty {
+                problems.append("changed type of " + changed.map { "'\($0.column)' (\($0.baseline.rawValue) → \($0.head.rawValue))" }.joined(separator: ", "))
+            }
+            if !added.isEmpty { notes.append("added \(Self.list(added))") }
+            details += [
+                ("removed", .strings(removed)),
+                ("added", .strings(added)),
+                ("type_changed", .array(changed.map { .object([("column", .string($0.column)), ("baseline", .string($0.baseline.rawValue)), ("head", .string($0.head.rawValue))]) })),
+            ]
+        } else {
+            notes.append("the baseline has no \(config.data.train) to compare with")
+        }
+
+        if let holdout = context.head.holdout, let path = config.data.holdout {
+            let missing = train.columnNames.filter { holdout.column($0) == nil }
+            if !missing.isEmpty { problems.append("\(path) lacks train's \(Self.list(missing))") }
+            let retyped = train.columns.compactMap { column -> String? in
+                guard let other = holdout.column(column.name), other.kind != column.kind,
+                      other.nullCount < other.count else { return nil }
+                return "'\(column.name)' (\(column.kind.rawValue) in train, \(other.kind.rawValue) in holdout)"
+            }
+            if !retyped.isEmpty { problems.append("\(path) types disagree with train: \(retyped.joined(separator: ", "))") }
+            details.append(("holdout_missing", .strings(missing)))
+        }
+
+        var invalid: [JSONValue] = []
+        for (key, table) in context.head.tables.sorted(by: { $0.key < $1.key }) {
+            for column in table.columns where column.invalidCount > 0 {
+                let first = column.firstInvalid
+                problems.append("\(column.invalidCount) value(s) in '\(column.name)' of \(key) are not \(column.kind.rawValue)"
+                    + (first.map { " (first: '\($0.value)' at line \($0.line))" } ?? ""))
+                invalid.append(.object([("file", .string(key)), ("column", .string(column.name)), ("count", .number(Double(column.invalidCount))),
+                                        ("first", .string(first?.value ?? "")), ("line", .number(Double(first?.line ?? 0)))]))
+            }
+        }
+        details.append(("invalid_values", .array(invalid)))
+
+        let status: Status = !problems.isEmpty ? .fail : (notes.contains { $0.hasPrefix("added") } ? .warn : .pass)
+        let message: String
+        switch status {
+        case .fail: message = (problems + notes).joined(separator: "; ") + ". Restore the columns or update the pipeline that reads them."
+        case .warn: message = notes.joined(separator: "; ") + ": new model inputs, check that they are intended."
+        default: message = notes.isEmpty ? "\(train.columns.count) columns, same names and types as the baseline" : notes.joined(separator: "; ")
+        }
+        return CheckResult(id: id, status: status, title: title, message: message,
+                           metric: "columns", value: Double(train.columns.count),
+                           baseline: context.baseline.train.map { Double($0.columns.count) },
+                           details: .object(details))
+    }
+
+    static func list(_ names: [String]) -> String {
+        let quoted = names.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
+        let more = names.count > 8 ? " and \(names.count - 8) more" : ""
+        return "column\(names.count == 1 ? "" : "s") \(quoted)\(more)"
+    }
+}

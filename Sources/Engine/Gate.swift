@@ -1,0 +1,187 @@
+import DataValidation
+import Foundation
+import GateKit
+import GitRepository
+
+/// Runs the gate: resolves the revisions, loads both sides, applies the trusted policy,
+/// runs the plugins and gathers one report.
+public struct Gate {
+    public static let version = "0.1.0"
+
+    /// The built-in plugins, in the order reports list them.
+    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin()]
+
+    public let plugins: [any Plugin]
+
+    public init(plugins: [any Plugin] = Gate.builtInPlugins) {
+        self.plugins = plugins
+    }
+
+    /// Runs the gate as `options` ask.
+    ///
+    /// - Parameter progress: receives one line per step (for stderr).
+    /// - Throws: `GateError` when the gate cannot run (exit 2).
+    public func run(_ options: GateOptions, progress: (String) -> Void = { _ in }) throws(GateError) -> GateReport {
+        let started = ContinuousClock.now
+        let selected = try selectPlugins(only: options.only, skip: options.skip)
+
+        let repository: Repository
+        do { repository = try Repository.discover(from: options.repository) } catch { throw .git(error) }
+        let configPath = try configurationPath(options.configPath)
+
+        // Revisions: head, base, and the merge-base that is the baseline.
+        let headRev = options.worktree ? "worktree" : options.head
+        let headCommit: ObjectID
+        let baseRev: String
+        let baseCommit: ObjectID
+        let mergeBase: ObjectID
+        do {
+            headCommit = try repository.resolve(options.worktree ? "HEAD" : options.head)
+            if let base = options.base {
+                (baseRev, baseCommit) = (base, try repository.resolve(base))
+            } else {
+                (baseRev, baseCommit) = try BaseResolution.resolve(in: repository, environment: options.environment)
+            }
+            mergeBase = try repository.mergeBase(baseCommit, headCommit, names: (baseRev, headRev))
+        } catch {
+            throw .git(error)
+        }
+        progress("baseline \(mergeBase.short) (merge-base of \(baseRev) and \(headRev)), head \(headCommit.short)\(options.worktree ? " + working tree" : "")")
+
+        let baseline = RevisionSnapshot(repository: repository, source: .commit(mergeBase), revision: "merge-base", commit: mergeBase)
+        let head = RevisionSnapshot(repository: repository, source: options.worktree ? .workingTree : .commit(headCommit),
+                                    revision: headRev, commit: headCommit)
+
+        // Configurations: each side's own; the policy from the baseline.
+        guard let headConfig = try loadConfiguration(configPath, at: head) else {
+            throw .missingConfiguration(path: configPath, revision: head.label)
+        }
+        let baselineConfig = try loadConfiguration(configPath, at: baseline)
+        let review = PolicyReview(baseline: baselineConfig, head: headConfig, allowChange: options.allowPolicyChange, configPath: configPath)
+        let seed = options.seed ?? headConfig.configuration.seed
+
+        // Data: each side read with its own configuration.
+        let headSide = try loadSide(.head, snapshot: head, configuration: headConfig.configuration,
+                                    naming: headConfig.configuration, progress: progress)
+        let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig?.configuration,
+                                        naming: baselineConfig?.configuration ?? headConfig.configuration, progress: progress)
+
+        let changedPaths: [ChangedPath]
+        do {
+            changedPaths = options.worktree
+                ? try repository.changedPathsInWorkingTree(from: mergeBase)
+                : try repository.changedPaths(from: mergeBase, to: headCommit)
+        } catch {
+            throw .git(error)
+        }
+
+        let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs)
+        var results = [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)]
+        for plugin in selected {
+            let clock = ContinuousClock.now
+            progress("running \(plugin.name)")
+            let checks = plugin.run(context)
+            results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
+        }
+
+        return GateReport(
+            toolVersion: Self.version,
+            base: .init(rev: baseRev, commit: baseCommit.hex),
+            head: .init(rev: headRev, commit: headCommit.hex),
+            mergeBase: mergeBase.hex,
+            seed: seed,
+            durationSeconds: Self.seconds(since: started),
+            policy: .init(source: review.source, changed: review.changed),
+            plugins: results,
+            changedPaths: changedPaths.map(\.path),
+            command: Self.reproduction(options: options, base: baseCommit, head: headCommit, seed: seed, configPath: configPath))
+    }
+
+    // MARK: Steps
+
+    private func selectPlugins(only: [String], skip: [String]) throws(GateError) -> [any Plugin] {
+        let known = plugins.map(\.name)
+        for name in only + skip where !known.contains(name) {
+            throw .usage("unknown plugin '\(name)' in --only/--skip; known plugins: \(known.joined(separator: ", ")) (see `mlgate plugins`)")
+        }
+        return plugins.filter { (only.isEmpty || only.contains($0.name)) && !skip.contains($0.name) }
+    }
+
+    private func configurationPath(_ raw: String) throws(GateError) -> String {
+        let field = raw.hasPrefix("./") ? String(raw.dropFirst(2)) : raw
+        guard !field.hasPrefix("/"), !field.split(separator: "/").contains("..") else {
+            throw .usage("--config \(raw): give a path inside the repository, relative to its root (mlgate reads it at both revisions)")
+        }
+        return field
+    }
+
+    private func loadConfiguration(_ path: String, at snapshot: RevisionSnapshot) throws(GateError) -> ConfigurationLoader.Loaded? {
+        guard let bytes = try snapshot.read(path) else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .configuration(ConfigurationError(file: "\(path)@\(snapshot.commit.short.prefix(8))", line: 0, key: "", problem: "not UTF-8 text"))
+        }
+        do {
+            return try ConfigurationLoader.load(text, file: "\(path)@\(snapshot.revision == "merge-base" ? "baseline" : snapshot.revision)")
+        } catch {
+            throw .configuration(error)
+        }
+    }
+
+    /// Reads and parses the data files of one side.
+    ///
+    /// - Parameters:
+    ///   - configuration: the side's own configuration, nil when it has none.
+    ///   - naming: the configuration that names the files (a baseline without its own uses head's).
+    ///     Head's files must exist; a baseline without them simply has nothing to compare.
+    private func loadSide(_ role: Side.Role, snapshot: RevisionSnapshot, configuration: Configuration?,
+                          naming: Configuration, progress: (String) -> Void) throws(GateError) -> Side {
+        let required = role == .head
+        let declared = Self.declaredTypes(naming)
+        var tables: [String: Table] = [:]
+        var files: [String: [UInt8]] = [:]
+        for (key, path) in naming.data.named {
+            guard let bytes = try snapshot.read(path) else {
+                if required { throw .missingDataFile(key: key, path: path, revision: snapshot.label) }
+                continue
+            }
+            files[path] = bytes
+            let clock = ContinuousClock.now
+            do {
+                tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))", declared: declared)
+            } catch {
+                throw .data(error)
+            }
+            progress("read \(role.rawValue) \(key) \(path): \(tables[key]!.rowCount) rows × \(tables[key]!.columns.count) columns in \(String(format: "%.2f", Self.seconds(since: clock))) s")
+        }
+        for test in naming.checks.behavioural {
+            if let path = test.file, let bytes = try snapshot.read(path) { files[path] = bytes }
+        }
+        return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
+                    tables: tables, files: files)
+    }
+
+    /// Column types the configuration declares: `features.categorical`, then `schema:` types.
+    static func declaredTypes(_ configuration: Configuration) -> [String: ColumnKind] {
+        var declared: [String: ColumnKind] = [:]
+        for column in configuration.features.categorical { declared[column] = .categorical }
+        for expectation in configuration.schema { if let type = expectation.type { declared[expectation.column] = type } }
+        return declared
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let duration = ContinuousClock.now - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The exact command that reproduces the run: pinned commits and seed.
+    static func reproduction(options: GateOptions, base: ObjectID, head: ObjectID, seed: UInt64, configPath: String) -> String {
+        var parts = ["mlgate check", "--base \(base.short)"]
+        parts.append(options.worktree ? "--worktree" : "--head \(head.short)")
+        parts.append("--seed \(seed)")
+        if configPath != "mlgate.yml" { parts.append("--config \(configPath)") }
+        for name in options.only { parts.append("--only \(name)") }
+        for name in options.skip { parts.append("--skip \(name)") }
+        if options.allowPolicyChange { parts.append("--allow-policy-change") }
+        return parts.joined(separator: " ")
+    }
+}

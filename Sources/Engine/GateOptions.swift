@@ -1,0 +1,26 @@
+/// What `mlgate check` was asked to do, independent of how the command line spelled it.
+public struct GateOptions: Sendable {
+    /// A folder inside the repository.
+    public var repository: String
+    /// nil: resolve as SPEC §1 orders (CI variables, origin/HEAD, origin/main, main, master).
+    public var base: String?
+    public var head = "HEAD"
+    /// Check the working tree as it is, uncommitted changes included.
+    public var worktree = false
+    public var configPath = "mlgate.yml"
+    public var only: [String] = []
+    public var skip: [String] = []
+    /// Overrides `seed:` of the configuration.
+    public var seed: UInt64?
+    public var jobs: Int
+    public var allowPolicyChange = false
+    public var allowPlugins = false
+    /// The process environment (for the CI base variables).
+    public var environment: [String: String]
+
+    public init(repository: String, jobs: Int, environment: [String: String]) {
+        self.repository = repository
+        self.jobs = jobs
+        self.environment = environment
+    }
+}

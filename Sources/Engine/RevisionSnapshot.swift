@@ -1,0 +1,27 @@
+import GitRepository
+
+/// Files as one side of the comparison holds them: a commit's tree, or the working tree.
+struct RevisionSnapshot {
+    enum Source { case commit(ObjectID), workingTree }
+
+    let repository: Repository
+    let source: Source
+    /// What the user named (`origin/main`, `HEAD`, `worktree`).
+    let revision: String
+    let commit: ObjectID
+
+    /// `path` at this side, LFS pointers followed; nil when absent.
+    func read(_ path: String) throws(GateError) -> [UInt8]? {
+        do {
+            switch source {
+            case .commit(let id): return try repository.readFile(path, at: id)
+            case .workingTree: return try repository.readWorkingFile(path)
+            }
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// How messages name this side.
+    var label: String { "\(revision) (\(commit.short.prefix(8)))" }
+}

@@ -1,0 +1,79 @@
+/// A family of checks run against the baseline and the head of a pull request.
+///
+/// A plugin reads everything it judges from the context and returns its checks; it never
+/// throws: what it cannot compute becomes a check with status `error` and the reason, so one
+/// broken check cannot hide the others.
+public protocol Plugin: Sendable {
+    /// The id prefix of every check (`data-validation`).
+    var name: String { get }
+    /// One line on what the plugin judges, for `mlgate plugins`.
+    var summary: String { get }
+    /// The checks it can produce, for `mlgate plugins` and the docs.
+    var catalog: [CheckDescription] { get }
+
+    func run(_ context: PluginContext) -> [CheckResult]
+}
+
+/// What one kind of check judges, described once next to its code.
+public struct CheckDescription: Sendable, Equatable {
+    /// The id after the plugin's name; `COL`, `METRIC` or `NAME` stand for the subject.
+    public let id: String
+    public let summary: String
+
+    public init(_ id: String, _ summary: String) {
+        self.id = id
+        self.summary = summary
+    }
+}
+
+/// One revision as the plugins see it: its configuration and the files read at it.
+public struct Side: Sendable {
+    public enum Role: String, Sendable { case baseline, head }
+
+    public let role: Role
+    /// What the user named (`origin/main`, `HEAD`, `worktree`).
+    public let revision: String
+    /// The commit id; for `--worktree`, the commit HEAD names, with the files as on disk.
+    public let commit: String
+    /// This side's `mlgate.yml`; nil when the revision has none.
+    public let configuration: Configuration?
+    /// Parsed data files by their `data:` key (`train`, `holdout`); absent when the file is.
+    public let tables: [String: Table]
+    /// Raw bytes of every file read at this side, by repository path.
+    public let files: [String: [UInt8]]
+
+    public init(role: Role, revision: String, commit: String, configuration: Configuration?,
+                tables: [String: Table], files: [String: [UInt8]]) {
+        self.role = role
+        self.revision = revision
+        self.commit = commit
+        self.configuration = configuration
+        self.tables = tables
+        self.files = files
+    }
+
+    /// `data/train.csv@a1b2c3d4`: how messages name a file at this side.
+    public func label(_ path: String) -> String { "\(path)@\(commit.prefix(8))" }
+
+    public var train: Table? { tables["train"] }
+    public var holdout: Table? { tables["holdout"] }
+}
+
+/// Everything a plugin may use: both sides, the trusted policy, and the run's settings.
+public struct PluginContext: Sendable {
+    public let baseline: Side
+    public let head: Side
+    /// The `checks:` section in force (the baseline's, unless the change was allowed).
+    public let policy: Policy
+    public let seed: UInt64
+    /// Threads a plugin may use; results must not depend on it.
+    public let jobs: Int
+
+    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int) {
+        self.baseline = baseline
+        self.head = head
+        self.policy = policy
+        self.seed = seed
+        self.jobs = jobs
+    }
+}

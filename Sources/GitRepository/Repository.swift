@@ -1,0 +1,202 @@
+import CLibgit2
+import Foundation
+
+/// A git repository opened read-only through libgit2.
+///
+/// The one owner of a `git_repository` handle; every lookup follows lookup → use → free with
+/// `defer`. Nothing here writes to the repository: no index writes, no checkouts, no refs.
+/// Not thread-safe (libgit2 handles are not): read everything on one task, then share the bytes.
+public final class Repository {
+    let handle: OpaquePointer
+
+    /// libgit2 wants one global initialisation per process; a static `let` runs it exactly once.
+    private static let libraryInitialised: Int32 = git_libgit2_init()
+
+    /// Opens the repository that contains `path` (a worktree, a subdirectory, or the root).
+    ///
+    /// - Throws: `GitError.notARepository` when no enclosing repository exists.
+    public static func discover(from path: String) throws(GitError) -> Repository {
+        _ = libraryInitialised
+        var repo: OpaquePointer?
+        let code = git_repository_open_ext(&repo, path, 0, nil)
+        guard code == 0, let repo else {
+            if code == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: path) }
+            throw GitError.last("git_repository_open_ext", code)
+        }
+        return Repository(handle: repo)
+    }
+
+    private init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit { git_repository_free(handle) }
+
+    /// The working directory, with a trailing slash; nil for a bare repository.
+    public var workingDirectory: String? {
+        git_repository_workdir(handle).map { String(cString: $0) }
+    }
+
+    /// The `.git` directory shared by all worktrees (where `lfs/objects` lives).
+    public var commonDirectory: String { String(cString: git_repository_commondir(handle)) }
+
+    /// True for a shallow clone, whose history stops at grafted commits.
+    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+
+    /// True when HEAD points at a commit rather than a branch (the usual CI checkout).
+    public var isHeadDetached: Bool { git_repository_head_detached(handle) == 1 }
+
+    // MARK: Revisions
+
+    /// Resolves any revision form git understands (branch, remote-tracking branch, tag, full or
+    /// short SHA, `HEAD~2`, `@{upstream}`) to the commit it names.
+    public func resolve(_ spec: String) throws(GitError) -> ObjectID {
+        var object: OpaquePointer?
+        let code = git_revparse_single(&object, handle, spec)
+        guard code == 0, let object else {
+            if [GIT_ENOTFOUND, GIT_EAMBIGUOUS, GIT_EINVALIDSPEC].map(\.rawValue).contains(code)
+                || isShallow {
+                throw GitError.unknownRevision(spec, shallow: isShallow)
+            }
+            throw GitError.last("git_revparse_single", code)
+        }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        let peeled = git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        guard peeled == 0, let commit else { throw GitError.unknownRevision(spec, shallow: false) }
+        defer { git_object_free(commit) }
+        return ObjectID(git_object_id(commit).pointee)
+    }
+
+    /// True when `spec` resolves to a commit.
+    public func exists(_ spec: String) -> Bool {
+        (try? resolve(spec)) != nil
+    }
+
+    /// The best common ancestor of two commits: the baseline GitHub's pull-request diff shows.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID, names: (String, String)) throws(GitError) -> ObjectID {
+        var out = git_oid()
+        var one = a.raw, two = b.raw
+        let code = git_merge_base(&out, handle, &one, &two)
+        if code == 0 { return ObjectID(out) }
+        // A shallow clone reports missing parents as a generic error; treat any failure there alike.
+        if code == GIT_ENOTFOUND.rawValue || isShallow {
+            throw GitError.noMergeBase(base: names.0, head: names.1, shallow: isShallow)
+        }
+        throw GitError.last("git_merge_base", code)
+    }
+
+    // MARK: Reading files
+
+    /// The blob at `path` in `commit`, exactly as stored (LFS pointers are not followed);
+    /// nil when the path does not exist or is not a file.
+    public func blob(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
+        let tree = try self.tree(of: commit)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_tree_entry_bypath", code)
+        guard let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        var blob: OpaquePointer?
+        try check("git_blob_lookup", git_blob_lookup(&blob, handle, git_tree_entry_id(entry)))
+        guard let blob else { return nil }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// The content of `path` at `commit`, following a Git LFS pointer to its local object.
+    ///
+    /// - Throws: `GitError.lfsObjectMissing` when the pointer's object was never pulled.
+    public func readFile(_ path: String, at commit: ObjectID) throws(GitError) -> [UInt8]? {
+        guard let bytes = try blob(path, at: commit) else { return nil }
+        return try followingLFS(bytes, path: path)
+    }
+
+    /// The content of `path` in the working tree (for `--worktree`), following LFS pointers.
+    public func readWorkingFile(_ path: String) throws(GitError) -> [UInt8]? {
+        guard let root = workingDirectory,
+              let data = FileManager.default.contents(atPath: root + path) else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root + path, isDirectory: &isDirectory),
+              !isDirectory.boolValue else { return nil }
+        return try followingLFS([UInt8](data), path: path)
+    }
+
+    private func followingLFS(_ bytes: [UInt8], path: String) throws(GitError) -> [UInt8] {
+        guard let pointer = LFSPointer(bytes) else { return bytes }
+        let objectPath = pointer.objectPath(commonDirectory: commonDirectory)
+        guard let data = FileManager.default.contents(atPath: objectPath), data.count == pointer.size else {
+            throw GitError.lfsObjectMissing(path: path, oid: pointer.oid)
+        }
+        return [UInt8](data)
+    }
+
+    private func tree(of commit: ObjectID) throws(GitError) -> OpaquePointer {
+        var oid = commit.raw
+        var commitHandle: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commitHandle, handle, &oid))
+        defer { git_commit_free(commitHandle) }
+        var tree: OpaquePointer?
+        try check("git_commit_tree", git_commit_tree(&tree, commitHandle))
+        guard let tree else { throw GitError.libgit2(function: "git_commit_tree", code: -1, message: "no tree") }
+        return tree
+    }
+
+    // MARK: Changes
+
+    /// The paths that differ from `base` to `head`, with renames detected (50% similarity, git's default).
+    public func changedPaths(from base: ObjectID, to head: ObjectID) throws(GitError) -> [ChangedPath] {
+        let old = try tree(of: base)
+        defer { git_tree_free(old) }
+        let new = try tree(of: head)
+        defer { git_tree_free(new) }
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, handle, old, new, nil))
+        defer { git_diff_free(diff) }
+        return try deltas(of: diff)
+    }
+
+    /// The paths in which the working tree (untracked files included) differs from `base`.
+    public func changedPathsInWorkingTree(from base: ObjectID) throws(GitError) -> [ChangedPath] {
+        let old = try tree(of: base)
+        defer { git_tree_free(old) }
+        var options = git_diff_options()
+        try check("git_diff_options_init", git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+        options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+        var diff: OpaquePointer?
+        try check("git_diff_tree_to_workdir_with_index",
+                  git_diff_tree_to_workdir_with_index(&diff, handle, old, &options))
+        defer { git_diff_free(diff) }
+        return try deltas(of: diff)
+    }
+
+    private func deltas(of diff: OpaquePointer?) throws(GitError) -> [ChangedPath] {
+        var find = git_diff_find_options()
+        try check("git_diff_find_options_init", git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
+        try check("git_diff_find_similar", git_diff_find_similar(diff, &find))
+        var changes: [ChangedPath] = []
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+            let newPath = delta.new_file.path.map { String(cString: $0) } ?? ""
+            let oldPath = delta.old_file.path.map { String(cString: $0) } ?? newPath
+            let kind: ChangedPath.Kind
+            switch delta.status {
+            case GIT_DELTA_ADDED, GIT_DELTA_UNTRACKED: kind = .added
+            case GIT_DELTA_DELETED: kind = .deleted
+            case GIT_DELTA_RENAMED: kind = .renamed
+            case GIT_DELTA_COPIED: kind = .copied
+            case GIT_DELTA_TYPECHANGE: kind = .typeChanged
+            case GIT_DELTA_MODIFIED: kind = .modified
+            default: continue
+            }
+            let path = kind == .deleted ? oldPath : newPath
+            changes.append(ChangedPath(kind: kind, path: path,
+                                       oldPath: kind == .renamed || kind == .copied ? oldPath : nil))
+        }
+        return changes
+    }
+}

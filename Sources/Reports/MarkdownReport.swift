@@ -1,0 +1,103 @@
+import GateKit
+
+/// GitHub-flavoured Markdown for a pull-request comment or `$GITHUB_STEP_SUMMARY` (SPEC §4):
+/// verdict first, a table by plugin, failures and warnings before passes, the command that
+/// reproduces the run, and never more than GitHub's 65,536-character comment limit.
+public enum MarkdownReport {
+    public static let characterLimit = 65_536
+
+    public static func render(_ report: GateReport) -> String {
+        let full = compose(report, includePassed: true, includeDetails: true)
+        if full.count <= characterLimit - 512 { return full }
+        let lean = compose(report, includePassed: false, includeDetails: true)
+        if lean.count <= characterLimit - 512 {
+            return lean + "\n> Passed and skipped checks were cut to stay under GitHub's comment limit; the JSON report has them.\n"
+        }
+        let minimal = compose(report, includePassed: false, includeDetails: false)
+        let note = "\n> Passed checks and check details were cut to stay under GitHub's comment limit; the JSON report has them.\n"
+        return String(minimal.prefix(characterLimit - note.count - 16)) + note
+    }
+
+    private static func compose(_ report: GateReport, includePassed: Bool, includeDetails: Bool) -> String {
+        var md = ""
+        let checks = report.allChecks
+        md += "## \(Presentation.icon(report.status)) mlgate: \(Presentation.verdict(report)) — \(Presentation.tally(checks))\n\n"
+        md += "Head `\(report.head.commit.prefix(8))` (\(escape(report.head.rev))) against baseline `\(report.mergeBase.prefix(8))`"
+        md += " (merge-base with \(escape(report.base.rev))) · seed \(report.seed) · policy from \(report.policy.source)"
+        md += report.policy.changed ? " (**changed by this PR**)" : ""
+        md += "\n\n"
+
+        md += "| Plugin | Status | ✅ Pass | ⚠️ Warn | ❌ Fail | 🛑 Error | ⏭️ Skip |\n|---|---|--:|--:|--:|--:|--:|\n"
+        for plugin in report.plugins {
+            let c = { (s: Status) in plugin.checks.filter { $0.status == s }.count }
+            md += "| \(plugin.name) | \(Presentation.icon(plugin.status)) \(plugin.status.rawValue) | \(c(.pass)) | \(c(.warn)) | \(c(.fail)) | \(c(.error)) | \(c(.skip)) |\n"
+        }
+        md += "\n"
+
+        let attention = Presentation.ordered(checks.filter { $0.status >= .warn })
+        if !attention.isEmpty {
+            md += "### Needs attention\n\n"
+            md += table(attention)
+            md += "\n"
+            for check in attention {
+                md += "- \(Presentation.icon(check.status)) **`\(check.id)`**\(check.preexisting ? " _(already at the baseline)_" : "") — \(escape(check.message))\n"
+                if includeDetails, let body = detailsBlock(check) {
+                    md += "\n  <details><summary>details</summary>\n\n" + body + "\n  </details>\n\n"
+                }
+            }
+            md += "\n"
+        }
+
+        let rest = checks.filter { $0.status < .warn }
+        if includePassed, !rest.isEmpty {
+            md += "<details><summary>Passed and skipped checks (\(rest.count))</summary>\n\n"
+            md += table(Presentation.ordered(rest))
+            md += "\n</details>\n\n"
+        }
+
+        if !report.changedPaths.isEmpty {
+            md += "<details><summary>Files this PR changes (\(report.changedPaths.count))</summary>\n\n"
+            for path in report.changedPaths.prefix(200) { md += "- `\(path)`\n" }
+            if report.changedPaths.count > 200 { md += "- … and \(report.changedPaths.count - 200) more\n" }
+            md += "\n</details>\n\n"
+        }
+
+        md += "Reproduce locally:\n\n```sh\n\(report.command)\n```\n"
+        md += "\n<sub>mlgate \(report.toolVersion) · \(Presentation.number(report.durationSeconds)) s</sub>\n"
+        return md
+    }
+
+    private static func table(_ checks: [CheckResult]) -> String {
+        var md = "| | Check | Baseline → Head | Change | Threshold |\n|---|---|---|--:|--:|\n"
+        for check in checks {
+            let numbers = check.value == nil && check.baseline == nil
+                ? "—" : "\(Presentation.number(check.baseline)) → \(Presentation.number(check.value))"
+            md += "| \(Presentation.icon(check.status)) | `\(check.id)` \(escape(check.title)) | \(numbers) | \(Presentation.change(check)) | \(Presentation.number(check.threshold)) |\n"
+        }
+        return md
+    }
+
+    /// The part of a check's details a reviewer reads: a policy diff as a diff block,
+    /// other details as folded JSON.
+    private static func detailsBlock(_ check: CheckResult) -> String? {
+        if let diff = check.details["diff"]?.arrayValue {
+            return "```diff\n" + diff.compactMap(\.stringValue).joined(separator: "\n") + "\n```\n"
+        }
+        guard case .object(let members) = check.details, !members.isEmpty else { return nil }
+        let json = JSONEncoding.encode(check.details)
+        return "```json\n" + String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : "") + "\n```\n"
+    }
+
+    /// Keeps user text from breaking a table cell or starting markup.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "<", with: "&lt;")
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,42 @@
+/// Reads a data file's bytes into a table, choosing the format by the file name
+/// (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, each optionally `.gz`) and the gzip magic bytes.
+public enum TableReader {
+    public enum Format: String, Sendable { case csv, tsv, jsonl }
+
+    /// The format a path names, or nil when it names none mlgate reads.
+    public static func format(of path: String) -> Format? {
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if name.hasSuffix(".csv") || name.hasSuffix(".txt") { return .csv }
+        if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
+        if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
+        return nil
+    }
+
+    /// Parses `bytes` read from `path`.
+    ///
+    /// - Parameters:
+    ///   - source: how messages name the file (for example `data/train.csv@a1b2c3d4`).
+    ///   - declared: column types that override inference (from `features:` and `schema:`).
+    /// - Throws: `TabularError` naming the file, line and column of malformed input.
+    public static func read(_ bytes: [UInt8], path: String, source: String? = nil,
+                            declared: [String: ColumnKind] = [:]) throws(TabularError) -> Table {
+        let name = source ?? path
+        guard let format = format(of: path) else { throw .unsupportedFormat(file: name) }
+        var content = bytes
+        if path.lowercased().hasSuffix(".gz") || Gzip.isCompressed(bytes) {
+            guard Gzip.isCompressed(bytes) else { throw .notGzip(file: name, reason: "no gzip header") }
+            content = try Gzip.decompress(bytes, file: name)
+        }
+        guard content.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            throw .empty(file: name)
+        }
+        return try content.withUnsafeBufferPointer { buffer throws(TabularError) -> Table in
+            switch format {
+            case .csv: try DelimitedReader(file: name, delimiter: UInt8(ascii: ","), declared: declared).read(buffer)
+            case .tsv: try DelimitedReader(file: name, delimiter: 0x09, declared: declared).read(buffer)
+            case .jsonl: try JSONLinesReader(file: name, declared: declared).read(buffer)
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Why a data file could not be read, naming the file, line and column a user should look at.
+public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty(file: String)
+    case raggedRow(file: String, line: Int, expected: Int, found: Int)
+    case unterminatedQuote(file: String, line: Int)
+    case strayQuote(file: String, line: Int, column: Int)
+    case invalidUTF8(file: String, line: Int, column: Int)
+    case duplicateColumn(file: String, name: String)
+    case malformedJSON(file: String, line: Int, column: Int, reason: String)
+    case notGzip(file: String, reason: String)
+    case unsupportedFormat(file: String)
+
+    public var description: String {
+        switch self {
+        case .empty(let file):
+            return "\(file): the file is empty; it needs a header line and at least one row"
+        case .raggedRow(let file, let line, let expected, let found):
+            return "\(file):\(line): row has \(found) fields but the header has \(expected); quote fields that contain the delimiter, or fix the row"
+        case .unterminatedQuote(let file, let line):
+            return "\(file):\(line): a quoted field opened here is never closed; add the closing \" (write \"\" for a quote inside a field)"
+        case .strayQuote(let file, let line, let column):
+            return "\(file):\(line):\(column): unexpected character after a closing quote; write \"\" for a quote inside a quoted field"
+        case .invalidUTF8(let file, let line, let column):
+            return "\(file):\(line):\(column): invalid UTF-8; re-save the file as UTF-8"
+        case .duplicateColumn(let file, let name):
+            return "\(file):1: column '\(name)' appears twice in the header; rename one of them"
+        case .malformedJSON(let file, let line, let column, let reason):
+            return "\(file):\(line):\(column): not a JSON Lines record: \(reason); each line must be one flat JSON object"
+        case .notGzip(let file, let reason):
+            return "\(file): cannot decompress (\(reason)); is it really gzip?"
+        case .unsupportedFormat(let file):
+            return "\(file): unsupported data format; use .csv, .tsv or .jsonl, optionally with .gz"
+        }
+    }
+}

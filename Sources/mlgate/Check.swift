@@ -1,0 +1,118 @@
+import ArgumentParser
+import Engine
+import Foundation
+import GateKit
+import Reports
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge a revision against its baseline and write reports.",
+        discussion: """
+        The baseline is the merge-base of --base and --head. Without --base, the first that \
+        exists of origin/$GITHUB_BASE_REF, $CI_MERGE_REQUEST_DIFF_BASE_SHA, origin/HEAD, \
+        origin/main, main, master. The policy (checks: in mlgate.yml) is read from the baseline.
+
+        Examples:
+          mlgate check                                  # HEAD against origin/HEAD, summary on stdout
+          mlgate check --base main --worktree           # uncommitted work against main
+          mlgate check --junit out/junit.xml --markdown out/report.md --json out/report.json
+        """)
+
+    @Option(help: ArgumentHelp("A folder inside the repository to check.", valueName: "dir"))
+    var repo: String?
+
+    @Option(help: ArgumentHelp("The target branch or commit; the baseline is its merge-base with head.", valueName: "rev"))
+    var base: String?
+
+    @Option(help: ArgumentHelp("The revision to judge (default: HEAD).", valueName: "rev"))
+    var head: String?
+
+    @Flag(help: "Judge the working tree as it is, uncommitted changes included.")
+    var worktree = false
+
+    @Option(help: ArgumentHelp("The configuration file, relative to the repository root.", valueName: "path"))
+    var config = "mlgate.yml"
+
+    @Option(help: ArgumentHelp("Write JUnit XML here.", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write GitHub-flavoured Markdown here.", valueName: "file"))
+    var markdown: String?
+
+    @Option(help: ArgumentHelp("Write the JSON report here.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Run only this plugin (repeatable).", valueName: "plugin"))
+    var only: [String] = []
+
+    @Option(help: ArgumentHelp("Do not run this plugin (repeatable).", valueName: "plugin"))
+    var skip: [String] = []
+
+    @Option(help: "Override the configuration's seed.")
+    var seed: UInt64?
+
+    @Option(help: "Threads to use (default: all cores). Results do not depend on it.")
+    var jobs: Int?
+
+    @Flag(help: "Apply head's checks: policy even though it differs from the baseline's.")
+    var allowPolicyChange = false
+
+    @Flag(name: [.long, .short], help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(name: [.long, .short], help: "Print every check and each step.")
+    var verbose = false
+
+    func validate() throws {
+        if worktree && head != nil { throw ValidationError("--head and --worktree exclude each other: --worktree judges the working tree on top of HEAD") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        var options = GateOptions(repository: repo ?? FileManager.default.currentDirectoryPath,
+                                  jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                  environment: ProcessInfo.processInfo.environment)
+        options.base = base
+        options.head = head ?? "HEAD"
+        options.worktree = worktree
+        options.configPath = config
+        options.only = only
+        options.skip = skip
+        options.seed = seed
+        options.allowPolicyChange = allowPolicyChange
+
+        let report: GateReport
+        do {
+            report = try Gate().run(options, progress: { line in if !quiet { Diagnostics.log(line) } })
+        } catch {
+            Diagnostics.fail(error.description)
+        }
+
+        do {
+            if let json { try write(JSONReport.render(report), to: json) }
+            if let junit { try write(JUnitReport.render(report), to: junit) }
+            if let markdown { try write(MarkdownReport.render(report), to: markdown) }
+        } catch {
+            Diagnostics.fail("could not write a report: \(error)")
+        }
+        if !quiet {
+            if json == nil && junit == nil && markdown == nil {
+                print(TextSummary.render(report, verbose: verbose), terminator: "")
+            } else {
+                Diagnostics.log("mlgate: \(report.status.rawValue) — \(report.allChecks.count) checks, exit \(report.exitCode)")
+            }
+        }
+        throw ExitCode(report.exitCode)
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+}
