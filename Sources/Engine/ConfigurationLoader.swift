@@ -25,6 +25,11 @@ public enum ConfigurationLoader {
         } catch let error as ConfigurationError {
             throw error
         } catch let error as YamlError {
+            if case .duplicatedKeysInMapping(let duplicates, let context) = error, let key = duplicates.first {
+                // Yams marks the mapping; point at the key's second occurrence instead.
+                let line = Self.secondOccurrence(of: key, in: text, after: context.mark.line) ?? context.mark.line
+                throw ConfigurationError(file: file, line: line, key: key, problem: "key given twice")
+            }
             throw ConfigurationError(file: file, line: Self.line(of: error), key: "", problem: "not valid YAML: \(Self.problem(of: error))")
         } catch {
             throw ConfigurationError(file: file, line: 0, key: "", problem: "not valid YAML: \(error)")
@@ -329,6 +334,18 @@ public enum ConfigurationLoader {
     }
 
     // MARK: YAML errors
+
+    private static func secondOccurrence(of key: String, in text: String, after line: Int) -> Int? {
+        var seen = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= line {
+            let trimmed = raw.drop { $0 == " " || $0 == "-" || $0 == "{" }
+            if trimmed.hasPrefix("\(key):") || trimmed.contains(" \(key):") || trimmed.contains("{\(key):") {
+                seen += 1
+                if seen == 2 { return index + 1 }
+            }
+        }
+        return nil
+    }
 
     private static func line(of error: YamlError) -> Int {
         switch error {

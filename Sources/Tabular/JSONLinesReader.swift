@@ -29,6 +29,7 @@ struct JSONLinesReader {
             if parser.peek != UInt8(ascii: "}") {
                 while true {
                     parser.skipSpaces()
+                    let keyStart = parser.position
                     let key = try parser.string(into: &scratch)
                     // Rows usually repeat the previous row's key order: try that slot before hashing.
                     let column: Int
@@ -45,7 +46,7 @@ struct JSONLinesReader {
                         builders.append(builder)
                         seenInRow.append(false)
                     }
-                    guard !seenInRow[column] else { throw parser.error("key '\(key)' appears twice") }
+                    guard !seenInRow[column] else { throw parser.error("key '\(key)' appears twice", at: keyStart) }
                     seenInRow[column] = true
                     parser.skipSpaces()
                     try parser.expect(UInt8(ascii: ":"), "expected ':' after a key")
@@ -86,8 +87,9 @@ private struct Parser {
     var atEnd: Bool { position >= bytes.count }
     var peek: UInt8 { position < bytes.count ? bytes[position] : 0 }
 
-    func error(_ reason: String) -> TabularError {
-        .malformedJSON(file: file, line: line, column: position - lineStart + 1, reason: reason)
+    /// An error at `offset` (default: the current position) of the current line.
+    func error(_ reason: String, at offset: Int? = nil) -> TabularError {
+        .malformedJSON(file: file, line: line, column: (offset ?? position) - lineStart + 1, reason: reason)
     }
 
     mutating func skipBlankLines() {
@@ -115,15 +117,16 @@ private struct Parser {
 
     /// Reads a JSON string into `scratch` (unescaped bytes).
     mutating func rawString(into scratch: inout [UInt8]) throws(TabularError) {
+        let start = position
         try expect(UInt8(ascii: "\""), "expected a string")
         scratch.removeAll(keepingCapacity: true)
         while true {
-            guard !atEnd else { throw error("unterminated string") }
+            guard !atEnd else { throw error("unterminated string", at: start) }
             let b = bytes[position]
             position += 1
             switch b {
             case 0x22: return
-            case 0x0A: throw error("unterminated string")
+            case 0x0A: throw error("unterminated string", at: start)
             case 0x5C:
                 guard !atEnd else { throw error("unterminated string") }
                 let e = bytes[position]
