@@ -11,7 +11,7 @@ public enum JUnitReport {
         let xml = try XMLWriter()
         try xml.startElement("testsuites")
         try xml.attribute("name", "mlgate")
-        try counts(report.allChecks, time: report.durationSeconds, into: xml)
+        try counts(report.allChecks, time: report.durationSeconds, into: xml, root: true)
         for plugin in report.plugins {
             try xml.startElement("testsuite")
             try xml.attribute("name", "mlgate.\(plugin.name)")
@@ -23,11 +23,12 @@ public enum JUnitReport {
         return try xml.finish()
     }
 
-    private static func counts(_ checks: [CheckResult], time: Double, into xml: XMLWriter) throws {
+    /// Counts as attributes; the schema allows `skipped` on suites only, not on the root.
+    private static func counts(_ checks: [CheckResult], time: Double, into xml: XMLWriter, root: Bool = false) throws {
         try xml.attribute("tests", String(checks.count))
         try xml.attribute("failures", String(checks.filter { $0.status == .fail }.count))
         try xml.attribute("errors", String(checks.filter { $0.status == .error }.count))
-        try xml.attribute("skipped", String(checks.filter { $0.status == .skip }.count))
+        if !root { try xml.attribute("skipped", String(checks.filter { $0.status == .skip }.count)) }
         try xml.attribute("time", seconds(time))
     }
 

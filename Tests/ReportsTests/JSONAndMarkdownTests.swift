@@ -1,0 +1,71 @@
+import Foundation
+import GateKit
+import Reports
+import Testing
+
+@Suite struct JSONReportTests {
+    @Test func followsTheReportSchema() throws {
+        let text = JSONReport.render(ReportFixtures.report())
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["schema"] as? String == "mlgate.report/v1")
+        #expect(Set(object.keys).isSuperset(of: ["tool", "base", "head", "merge_base", "status", "seed", "duration_seconds", "policy", "plugins"]))
+        #expect(object["status"] as? String == "error")
+        let plugins = try #require(object["plugins"] as? [[String: Any]])
+        let check = try #require((plugins[1]["checks"] as? [[String: Any]])?.first)
+        #expect(Set(check.keys).isSuperset(of: ["id", "status", "title", "message", "metric", "value", "baseline", "threshold", "details"]))
+        #expect(check["value"] as? Double == 7 && check["threshold"] is NSNull)
+    }
+
+    @Test func isByteIdenticalForEqualReportsAndKeepsKeyOrder() {
+        #expect(JSONReport.render(ReportFixtures.report()) == JSONReport.render(ReportFixtures.report()))
+        let text = JSONReport.render(ReportFixtures.report())
+        let order = ["\"schema\"", "\"tool\"", "\"base\"", "\"head\"", "\"merge_base\"", "\"status\"", "\"seed\"", "\"plugins\""]
+        let positions = order.map { text.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+
+    @Test func writesNumbersExactlyAndNonFiniteAsNull() {
+        #expect(JSONEncoding.number(0.1) == "0.1")
+        #expect(JSONEncoding.number(3) == "3")
+        #expect(JSONEncoding.number(-2.5e-8) == "-2.5e-08")
+        #expect(JSONEncoding.number(.nan) == "null" && JSONEncoding.number(.infinity) == "null")
+        #expect(JSONEncoding.encode(["a\"\n\u{1}": "é"], pretty: false) == "{\"a\\\"\\n\\u0001\":\"é\"}")
+    }
+}
+
+@Suite struct MarkdownReportTests {
+    @Test func putsTheVerdictFirstAndFailuresBeforePasses() {
+        let md = MarkdownReport.render(ReportFixtures.report())
+        #expect(md.hasPrefix("## 🛑 mlgate: gate failed — 1 error, 2 failed, 1 warning, 1 passed, 1 skipped"))
+        let error = md.range(of: "`data-validation/leakage`")!.lowerBound
+        let fail = md.range(of: "`data-validation/schema`")!.lowerBound
+        let warn = md.range(of: "`data-validation/drift/age`")!.lowerBound
+        let pass = md.range(of: "`data-validation/rows`")!.lowerBound
+        #expect(error < fail && fail < warn && warn < pass)
+        #expect(md.contains("| 8 → 7 | −1 |"))
+        #expect(md.contains("| 0 → 0.1412 | +0.1412 | 0.1 |"))
+        #expect(md.contains("_(already at the baseline)_"))
+        #expect(md.contains("```diff\n-     fail: 0.25\n+     fail: 0.9\n```"))
+        #expect(md.contains("```sh\nmlgate check --base aaaaaaaaaaaa --head bbbbbbbbbbbb --seed 42\n```"))
+        // User text cannot break the table or inject HTML.
+        #expect(md.contains("&lt;b>\\|&lt;/b>"))
+    }
+
+    @Test func staysUnderGitHubsCommentLimitAndSaysWhatWasCut() {
+        let md = MarkdownReport.render(ReportFixtures.report(extraChecks: 3000))
+        #expect(md.count <= MarkdownReport.characterLimit)
+        #expect(md.contains("were cut to stay under GitHub's comment limit"))
+        #expect(md.hasPrefix("## 🛑 mlgate: gate failed"))
+    }
+}
+
+@Suite struct TextSummaryTests {
+    @Test func fitsOneScreenWithWorstFirst() {
+        let text = TextSummary.render(ReportFixtures.report())
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "mlgate 0.1.0: gate failed (exit 1)")
+        #expect(lines[2].hasPrefix("  ERROR data-validation/leakage"))
+        #expect(lines.contains("6 checks: 1 error, 2 failed, 1 warning, 1 passed, 1 skipped"))
+        #expect(lines.count < 25)
+    }
+}
