@@ -86,7 +86,7 @@ struct Check: ParsableCommand {
         do {
             report = try Gate().run(options, progress: { line in if !quiet { Diagnostics.log(line) } })
         } catch {
-            Diagnostics.fail(error.description)
+            throw CannotRun(message: error.description)
         }
 
         do {
@@ -94,7 +94,7 @@ struct Check: ParsableCommand {
             if let junit { try write(JUnitReport.render(report), to: junit) }
             if let markdown { try write(MarkdownReport.render(report), to: markdown) }
         } catch {
-            Diagnostics.fail("could not write a report: \(error)")
+            throw CannotRun(message: "could not write a report: \(error)")
         }
         if !quiet {
             if json == nil && junit == nil && markdown == nil {

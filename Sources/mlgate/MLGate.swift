@@ -23,32 +23,42 @@ struct MLGate: ParsableCommand {
 
     /// ArgumentParser exits 64 on a bad flag; the contract says 2, with one line on stderr.
     static func main() {
+        let status = runToCompletion()
+        Foundation.exit(status)
+    }
+
+    /// Runs the command and returns its exit status; everything it allocated is released
+    /// before the process exits.
+    private static func runToCompletion() -> Int32 {
         do {
             var command = try parseAsRoot()
             try command.run()
+            return 0
         } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
+            return exit.rawValue
+        } catch let error as CannotRun {
+            Diagnostics.log("mlgate: error: \(error.message)")
+            return 2
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
+            if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                return 0
             }
             let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            Diagnostics.fail("\(message) (see `mlgate help`)")
+            Diagnostics.log("mlgate: error: \(message) (see `mlgate help`)")
+            return 2
         }
     }
+}
+
+/// The gate could not run as asked: exit 2 with this one line.
+struct CannotRun: Error {
+    let message: String
 }
 
 /// Writes to stderr, which carries progress and errors; stdout carries only the summary.
 enum Diagnostics {
     static func log(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    /// One line saying what is wrong, then exit 2.
-    static func fail(_ message: String) -> Never {
-        log("mlgate: error: \(message)")
-        exit(2)
     }
 }
