@@ -6,12 +6,52 @@ public struct DataValidationPlugin: Plugin {
     public let name = "data-validation"
     public let summary = "schema, rows, nulls, ranges, categories, drift, duplicates and leakage of the data files"
     public let catalog: [CheckDescription] = [
-        CheckDescription("schema", "columns added, removed or changed in type since the baseline; holdout agrees with train; values that break a declared type"),
+        CheckDescription("schema", "columns added (warn), removed or retyped (fail) since the baseline; target present; holdout agrees with train; values that break a declared type"),
+        CheckDescription("rows", "the training set's row count changed by more than max_row_change (warn)"),
+        CheckDescription("nulls/COL", "missing values rose by more than max_null_increase, or exceed the schema's max_null_fraction (fail)"),
+        CheckDescription("range/COL", "values outside the schema's min/max (fail); without bounds, over 1% outside the baseline's range (warn)"),
+        CheckDescription("categories/COL", "categories outside the schema's values (fail); without them, over 1% of rows in categories the baseline lacked (warn)"),
+        CheckDescription("drift/COL", "PSI against the baseline ≥ warn / fail (KS or chi-square p-values reported, not judged); skip under min_rows"),
+        CheckDescription("label-drift", "PSI of the target's distribution, judged like drift"),
+        CheckDescription("duplicates", "more than 5% of training rows repeat an earlier row (warn)"),
+        CheckDescription("leakage", "holdout rows also in train: any warns, more than 1% fails"),
     ]
 
     public init() {}
 
     public func run(_ context: PluginContext) -> [CheckResult] {
-        [SchemaCheck(context: context).result()]
+        guard let input = ValidationInput(context) else {
+            return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "head has no training data to check")]
+        }
+        var checks = [SchemaCheck(context: context).result(), RowsCheck(input: input).result()]
+        let columns = input.featureColumns
+        checks += columns.map { NullsCheck(input: input, column: $0).result() }
+        checks += columns.compactMap { column in
+            column.kind == .numeric ? column.numericValues.map { RangeCheck(input: input, column: column, values: $0).result() } : nil
+        }
+        checks += columns.filter { $0.kind == .categorical }.map {
+            CategoriesCheck(input: input, column: $0, profile: CategoricalProfile(column: $0)).result()
+        }
+        // Drift sorts every column on both sides: the heavy part, spread over the cores.
+        let policy = input.policy.drift
+        checks += Parallel.map(columns.count, jobs: context.jobs) { i in
+            let column = columns[i]
+            return DriftCheck(id: "data-validation/drift/\(column.name)", title: "Drift of \(column.name)", head: column,
+                              baseline: input.baseline?.column(column.name), policy: policy).result()
+        }
+        checks.append(labelDrift(input))
+        checks.append(DuplicatesCheck(input: input).result())
+        checks.append(LeakageCheck(input: input).result())
+        return checks
+    }
+
+    private func labelDrift(_ input: ValidationInput) -> CheckResult {
+        let target = input.configuration.target
+        guard let head = input.head.column(target) else {
+            return CheckResult(id: "data-validation/label-drift", status: .skip, title: "Drift of the label", message: "the target column '\(target)' is missing")
+        }
+        return DriftCheck(id: "data-validation/label-drift", title: "Drift of the label \(target)", head: head,
+                          baseline: input.baseline?.column(target), policy: input.policy.drift,
+                          categorical: input.configuration.task != .regression).result()
     }
 }

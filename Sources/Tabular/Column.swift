@@ -42,6 +42,9 @@ public struct Column: Sendable {
         }
     }
 
+    /// Values present and of the column's type: neither missing nor invalid.
+    public var validCount: Int { count - nullCount - invalidCount }
+
     /// The numeric values (`NaN` for missing); nil for categorical columns.
     public var numericValues: [Double]? {
         if case .numeric(let values) = storage { return values }
