@@ -1,0 +1,235 @@
+import Foundation
+import GateKit
+import GitRepository
+
+/// `mlgate init`: writes an `mlgate.yml` inferred from the data at HEAD, on which
+/// `mlgate check` passes for that same data.
+public struct ProjectInitializer {
+    public struct Options: Sendable {
+        public var repository: String
+        /// Train first, then an optional holdout; empty: found by name in HEAD's tree.
+        public var data: [String] = []
+        public var target: String?
+        public var task: TaskKind?
+        public var force = false
+        public var configPath = "mlgate.yml"
+
+        public init(repository: String) { self.repository = repository }
+    }
+
+    /// What was written, for the command to report.
+    public struct Outcome: Sendable {
+        public let path: String
+        public let text: String
+        public let notes: [String]
+    }
+
+    /// Column names that usually identify people's protected characteristics.
+    static let protectedNames: Set<String> = ["sex", "gender", "race", "ethnicity", "religion", "nationality", "disability", "marital_status"]
+    static let targetNames = ["target", "label", "y", "class", "outcome"]
+
+    public init() {}
+
+    public func run(_ options: Options) throws(GateError) -> Outcome {
+        let repository: Repository
+        let head: ObjectID
+        let files: [String]
+        do {
+            repository = try Repository.discover(from: options.repository)
+            head = try repository.resolve("HEAD")
+            files = try repository.listFiles(at: head)
+        } catch {
+            throw .git(error)
+        }
+        guard let root = repository.workingDirectory else { throw .usage("the repository is bare; run mlgate init in a checkout") }
+        let destination = root + options.configPath
+        if FileManager.default.fileExists(atPath: destination), !options.force {
+            throw .usage("\(options.configPath) already exists; pass --force to overwrite it")
+        }
+
+        var notes: [String] = []
+        let (trainPath, holdoutPath) = try dataPaths(options.data, files: files)
+        let train = try table(trainPath, repository: repository, head: head)
+        var holdout: Table?
+        if let holdoutPath { holdout = try table(holdoutPath, repository: repository, head: head) }
+
+        let target: String
+        if let given = options.target { target = given } else { target = try guessTarget(train, notes: &notes) }
+        guard let label = train.column(target) else {
+            throw .usage("--target \(target): \(trainPath) has no such column; its columns are \(train.columnNames.joined(separator: ", "))")
+        }
+        let labelProfile = CategoricalProfile(column: label)
+        let task = options.task ?? inferTask(label, profile: labelProfile)
+        let positive = task == .binary ? positiveLabel(labelProfile) : nil
+        let ignore = train.columns.filter { $0.name != target && isIdentifier($0, rows: train.rowCount) }.map(\.name)
+        let protected = train.columnNames.filter { Self.protectedNames.contains($0.lowercased()) && $0 != target }
+        if !ignore.isEmpty { notes.append("ignoring id-like column(s) \(ignore.joined(separator: ", ")) as features") }
+        if !protected.isEmpty { notes.append("marked \(protected.joined(separator: ", ")) as protected (kept out of training, used by fairness checks)") }
+
+        let text = render(trainPath: trainPath, holdoutPath: holdoutPath, train: train, holdout: holdout, target: target, task: task,
+                          positive: positive, ignore: ignore, protected: protected)
+        // What we write must load: a round trip through the loader guards the renderer.
+        do { _ = try ConfigurationLoader.load(text, file: options.configPath) } catch { throw .configuration(error) }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: destination))
+        } catch {
+            throw .usage("cannot write \(destination): \(error.localizedDescription)")
+        }
+        notes.insert("target '\(target)', task \(task.rawValue)\(positive.map { ", positive class '\($0)'" } ?? "")", at: 0)
+        return Outcome(path: destination, text: text, notes: notes)
+    }
+
+    // MARK: Inference
+
+    private func dataPaths(_ given: [String], files: [String]) throws(GateError) -> (String, String?) {
+        if let first = given.first {
+            guard given.count <= 2 else { throw .usage("--data takes a training file and optionally a holdout file, not \(given.count) files") }
+            return (normalised(first), given.count > 1 ? normalised(given[1]) : nil)
+        }
+        let tabular = files.filter { TableReader.format(of: $0) != nil }
+        let trains = tabular.filter { ($0 as NSString).lastPathComponent.lowercased().contains("train") }
+        let holdouts = tabular.filter { name in ["holdout", "test", "valid", "eval"].contains { (name as NSString).lastPathComponent.lowercased().contains($0) } }
+        if trains.count == 1 { return (trains[0], holdouts.count == 1 ? holdouts[0] : nil) }
+        if tabular.count == 1 { return (tabular[0], nil) }
+        let listed = tabular.prefix(10).joined(separator: ", ")
+        throw .usage(tabular.isEmpty
+            ? "no .csv, .tsv or .jsonl file is committed at HEAD; commit your data, or pass --data PATH"
+            : "cannot tell which file is the training data (\(listed)); pass --data TRAIN [--data HOLDOUT]")
+    }
+
+    private func normalised(_ path: String) -> String {
+        path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+    }
+
+    private func table(_ path: String, repository: Repository, head: ObjectID) throws(GateError) -> Table {
+        let bytes: [UInt8]?
+        do { bytes = try repository.readFile(path, at: head) } catch { throw .git(error) }
+        guard let bytes else { throw .usage("\(path) is not committed at HEAD; commit it first (mlgate reads data from git)") }
+        do { return try TableReader.read(bytes, path: path) } catch { throw .data(error) }
+    }
+
+    private func guessTarget(_ table: Table, notes: inout [String]) throws(GateError) -> String {
+        if let named = table.columnNames.first(where: { Self.targetNames.contains($0.lowercased()) }) { return named }
+        guard let last = table.columnNames.last else { throw .usage("the training data has no columns") }
+        notes.append("guessed the last column '\(last)' as the target; pass --target COLUMN if it is not")
+        return last
+    }
+
+    private func inferTask(_ label: Column, profile: CategoricalProfile) -> TaskKind {
+        if profile.distinct <= 2 { return .binary }
+        if label.kind != .numeric { return .multiclass }
+        let integral = label.numericValues?.allSatisfy { $0.isNaN || $0 == $0.rounded() } ?? false
+        return integral && profile.distinct <= 20 ? .multiclass : .regression
+    }
+
+    private func positiveLabel(_ profile: CategoricalProfile) -> String? {
+        let levels = profile.counts.map(\.level)
+        for favourite in ["1", "true", "yes", "True", "Yes", "YES", "TRUE"] where levels.contains(favourite) { return favourite }
+        return levels.sorted().last
+    }
+
+    /// A column that names rows rather than describes them: a distinct text per row, or an
+    /// `id`-named column without repeats.
+    private func isIdentifier(_ column: Column, rows: Int) -> Bool {
+        let lower = column.name.lowercased()
+        let named = lower == "id" || lower.hasSuffix("_id") || lower.hasSuffix("uuid") || lower == "index"
+        switch column.storage {
+        case .categorical(_, let levels):
+            return rows > 20 && (levels.count == rows || (named && levels.count > rows * 9 / 10))
+        case .numeric(let values):
+            return named && Set(values).count == rows
+        }
+    }
+
+    // MARK: Rendering
+
+    private func render(trainPath: String, holdoutPath: String?, train: Table, holdout: Table?, target: String, task: TaskKind,
+                        positive: String?, ignore: [String], protected: [String]) -> String {
+        var y = """
+        # mlgate configuration, written by `mlgate init` from the data at HEAD.
+        # Reference: the project's SPEC; every key below can be changed by hand.
+        version: 1
+        task: \(task.rawValue)
+        target: \(Self.scalar(target))
+
+        """
+        if let positive { y += "positive: \(Self.quoted(positive))        # the favourable outcome\n" }
+        y += "seed: 42\ndata:\n  train: \(Self.scalar(trainPath))\n"
+        y += holdoutPath.map { "  holdout: \(Self.scalar($0))\n" } ?? "  # holdout: PATH     # without it, a seeded 20% of train is held out\n"
+        y += "features:\n  ignore: \(Self.list(ignore))\n  categorical: []           # columns to treat as categories even when they look numeric\n"
+        y += "  protected: \(Self.list(protected))\n"
+        y += "schema:                     # observed ranges with a margin, allowed categories, null limits\n"
+        for column in train.columns where !ignore.contains(column.name) {
+            let parts = expectation(column, holdout: holdout?.column(column.name), isTarget: column.name == target)
+            y += "  \(Self.scalar(column.name)): {" + parts.joined(separator: ", ") + "}\n"
+        }
+        y += """
+        model:
+          kind: gbdt                # gbdt | logistic | linear
+          params: {trees: 100, leaves: 31, learning_rate: 0.1, max_bins: 255}
+        checks:                     # the policy: read from the baseline, so PRs cannot loosen it unnoticed
+          data-validation:
+            drift: {statistic: psi, warn: 0.1, fail: 0.25, min_rows: 100}
+            max_null_increase: 0.05
+            max_row_change: 0.5
+
+        """
+        return y
+    }
+
+    /// A column's schema entry; the target gets no range, since labels are not features.
+    private func expectation(_ column: Column, holdout: Column?, isTarget: Bool) -> [String] {
+        var parts = ["type: \(column.kind.rawValue)"]
+        let nullShare = [column, holdout].compactMap { $0 }.map { Double($0.nullCount) / Double(max(1, $0.count)) }.max() ?? 0
+        switch column.storage {
+        case .numeric(let values) where column.kind == .numeric && !isTarget:
+            let both = values + (holdout?.numericValues ?? [])
+            let finite = both.filter { $0.isFinite }
+            if let low = finite.min(), let high = finite.max() {
+                let margin = Swift.max((high - low) * 0.1, abs(high) * 1e-9)
+                let lower = low >= 0 && low - margin < 0 ? 0 : Self.roundOutward(low - margin, up: false)
+                parts += ["min: \(NumberFormatting.shortest(lower))", "max: \(NumberFormatting.shortest(Self.roundOutward(high + margin, up: true)))"]
+            }
+        case .categorical(_, let levels):
+            let all = Set(levels + (holdout?.categorical?.levels ?? []))
+            if all.count <= 50 && all.count * 5 <= column.count {
+                parts.append("values: [" + all.sorted().map(Self.scalar).joined(separator: ", ") + "]")
+            }
+        default:
+            break
+        }
+        parts.append("max_null_fraction: \(NumberFormatting.shortest(Swift.min(1, ((nullShare + 0.05) * 100).rounded(.up) / 100)))")
+        return parts
+    }
+
+    /// Rounds away from the data to three significant digits: bounds a person can read.
+    static func roundOutward(_ value: Double, up: Bool) -> Double {
+        guard value != 0, value.isFinite else { return value }
+        let scale = pow(10, (log10(abs(value))).rounded(.down) - 2)
+        return (up ? (value / scale).rounded(.up) : (value / scale).rounded(.down)) * scale
+    }
+
+    static func list(_ names: [String]) -> String { "[" + names.map(scalar).joined(separator: ", ") + "]" }
+
+    /// A YAML scalar: plain when unambiguous, else double-quoted (JSON escaping is valid YAML).
+    static func scalar(_ text: String) -> String {
+        let plain = text.first.map { $0.isLetter || $0 == "_" } ?? false
+            && text.allSatisfy { $0.isLetter || $0.isNumber || "_-./".contains($0) }
+            && !["yes", "no", "true", "false", "null", "on", "off", "y", "n"].contains(text.lowercased())
+        return plain ? text : quoted(text)
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
