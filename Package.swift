@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CMemoryTuning"),
 
         // MARK: Engine
         // The graph is a line: Tabular → GateKit → Plugins → Engine → Reports → mlgate,
@@ -36,7 +37,7 @@ let package = Package(
 
         // MARK: CLI
         .executableTarget(name: "mlgate", dependencies: [
-            "Engine", "Reports",
+            "Engine", "Reports", "CMemoryTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,6 +45,10 @@ let package = Package(
         // Builds real git repositories from fixtures/ through libgit2: used by the tests and the demo.
         .target(name: "FixtureRepos", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "mlgate-fixture", dependencies: ["FixtureRepos"]),
+
+        // MARK: Benchmarks
+        // Times the data path phase by phase for benchmarks/*.py, which run the reference libraries beside it.
+        .executableTarget(name: "mlgate-bench", dependencies: ["DataValidation", "GateKit", "CMemoryTuning"]),
 
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),

@@ -67,6 +67,14 @@ struct ByteInterner {
         }
     }
 
+    /// Calls `body` with each level's bytes, in code order.
+    func forEachLevel(_ body: (UnsafePointer<UInt8>, Int) -> Void) {
+        arena.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for code in 0..<count { body(base + starts[code], starts[code + 1] - starts[code]) }
+        }
+    }
+
     /// The levels as strings, in code order. The bytes were validated as UTF-8 on reading.
     func levels() -> [String] {
         (0..<count).map { String(decoding: arena[starts[$0]..<starts[$0 + 1]], as: UTF8.self) }

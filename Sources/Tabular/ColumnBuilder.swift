@@ -16,16 +16,18 @@ struct ColumnBuilder {
     private(set) var nullCount = 0
     private var invalidCount = 0
     private var firstInvalid: (value: String, line: Int)?
+    private let expectedRows: Int
 
     init(declared: ColumnKind?, expectedRows: Int) {
         self.declared = declared
+        self.expectedRows = expectedRows
         switch declared {
         case .numeric?: mode = .numeric
         case .boolean?: mode = .boolean
         case .categorical?: mode = .categorical
         case nil: mode = .pending
         }
-        if mode == .categorical { codes.reserveCapacity(expectedRows) } else { numbers.reserveCapacity(expectedRows) }
+        if mode == .categorical { codes.reserveCapacity(expectedRows) } else if mode != .pending { numbers.reserveCapacity(expectedRows) }
     }
 
     // MARK: Appending
@@ -117,19 +119,24 @@ struct ColumnBuilder {
 
     // MARK: Type decisions
 
+    /// Fixes the column's type at its first value, keeping the storage reserved for all rows
+    /// (growing a million-row array by doubling would copy it and fault in fresh pages).
     private mutating func decide(_ newMode: Mode) {
         mode = newMode
         if newMode == .categorical {
-            codes = Array(repeating: -1, count: leadingMissing)
+            numbers = []
+            codes.reserveCapacity(expectedRows)
+            codes.append(contentsOf: repeatElement(-1, count: leadingMissing))
         } else {
-            numbers = Array(repeating: .nan, count: leadingMissing)
+            numbers.reserveCapacity(expectedRows)
+            numbers.append(contentsOf: repeatElement(.nan, count: leadingMissing))
         }
     }
 
     /// Turns the numbers read so far into categories, keeping first-seen order.
     private mutating func demote() {
         let wasBoolean = mode == .boolean
-        codes.reserveCapacity(numbers.capacity)
+        codes.reserveCapacity(Swift.max(expectedRows, numbers.count))
         for value in numbers {
             if value.isNaN {
                 codes.append(-1)
@@ -157,6 +164,46 @@ struct ColumnBuilder {
         case (1, (0x31 | 0x20, 0, 0, 0, 0)), (3, (0x79, 0x65, 0x73, 0, 0)): return true  // 1, yes
         case (1, (0x30 | 0x20, 0, 0, 0, 0)), (2, (0x6E, 0x6F, 0, 0, 0)): return false    // 0, no
         default: return nil
+        }
+    }
+
+    // MARK: Joining chunks
+
+    /// Appends the builder of the next chunk of this column.
+    ///
+    /// The result equals reading the chunks as one sequence except for one corner: a chunk that
+    /// started numeric and turned categorical spells its earlier numbers in shortest form. Chunk
+    /// boundaries depend on byte offsets only, so results never depend on the thread count.
+    ///
+    /// - Parameter lineOffset: lines before the chunk, to make its invalid-value line absolute.
+    mutating func append(_ part: ColumnBuilder, lineOffset: Int) {
+        var part = part
+        nullCount += part.nullCount
+        invalidCount += part.invalidCount
+        if firstInvalid == nil, let first = part.firstInvalid { firstInvalid = (first.value, first.line + lineOffset) }
+        if part.mode == .pending {
+            switch mode {
+            case .pending: leadingMissing += part.leadingMissing
+            case .categorical: codes.append(contentsOf: repeatElement(-1, count: part.leadingMissing))
+            case .numeric, .boolean: numbers.append(contentsOf: repeatElement(.nan, count: part.leadingMissing))
+            }
+            return
+        }
+        if mode == .pending { decide(part.mode) }
+        if mode != part.mode {
+            // Text in either, or numbers meeting booleans: both become categorical.
+            if mode != .categorical { demote() }
+            if part.mode != .categorical { part.demote() }
+        }
+        if mode == .categorical {
+            var mapping: [Int32] = []
+            mapping.reserveCapacity(part.interner.count)
+            part.interner.forEachLevel { p, n in mapping.append(interner.intern(p, n)) }
+            mapping.withUnsafeBufferPointer { map in
+                for code in part.codes { codes.append(code < 0 ? -1 : map[Int(code)]) }
+            }
+        } else {
+            numbers.append(contentsOf: part.numbers)
         }
     }
 

@@ -1,15 +1,25 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads CSV (RFC 4180) and TSV: quoted fields with embedded delimiters, newlines and doubled
 /// quotes; LF, CRLF or CR line ends; a UTF-8 byte-order mark; blank lines skipped (as pandas).
 struct DelimitedReader {
     let file: String
     let delimiter: UInt8
     let declared: [String: ColumnKind]
+    /// Bytes per chunk; tests make it tiny to exercise chunk joins on small files.
+    var chunkSize = DelimitedReader.chunkSize
 
-    private static let quote = UInt8(ascii: "\"")
-    private static let lf = UInt8(ascii: "\n")
-    private static let cr = UInt8(ascii: "\r")
+    private static var quote: UInt8 { 0x22 }
 
-    func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Table {
+    /// Bytes per chunk that threads parse independently. Boundaries depend on this alone,
+    /// never on the thread count, so results are identical for any `jobs`.
+    static let chunkSize = 4 << 20
+
+    func read(_ bytes: UnsafeBufferPointer<UInt8>, jobs: Int = 1) throws(TabularError) -> Table {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         if let bad = UTF8Validation.firstInvalidOffset(bytes) {
@@ -19,49 +29,156 @@ struct DelimitedReader {
         var cursor = Cursor(bytes: bytes, position: start)
         let header = try readHeader(&cursor)
         guard !header.isEmpty else { throw .empty(file: file) }
+        let headerLines = cursor.line - 1
 
-        let expectedRows = Self.countLines(bytes)
+        let body = cursor.position
+        let ranges = Self.chunks(bytes, from: body, target: chunkSize)
+        let shared = SharedBytes(buffer: bytes)
+        let expectedRows = Self.countLines(UnsafeBufferPointer(rebasing: bytes[body...])) + 1
+        var columns = header.map { ColumnBuilder(declared: declared[$0], expectedRows: expectedRows) }
+        var lines = headerLines
+        var rowCount = 0
+        // Chunks are parsed a wave of `jobs` at a time and joined at once, so their buffers are
+        // reused by the next wave instead of the whole file existing twice in fresh memory.
+        for waveStart in stride(from: 0, to: ranges.count, by: max(1, jobs)) {
+            let wave = Array(ranges[waveStart..<min(ranges.count, waveStart + max(1, jobs))])
+            let parts: [Result<Chunk, TabularError>] = Parallel.map(wave.count, jobs: jobs) { i in
+                do throws(TabularError) {
+                    return .success(try parse(shared.buffer, range: wave[i], header: header))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            var chunks: [Chunk] = []
+            var offsets: [Int] = []
+            for part in parts {
+                switch part {
+                case .success(let chunk):
+                    chunks.append(chunk)
+                    offsets.append(lines)
+                    lines += chunk.lines
+                    rowCount += chunk.rows
+                case .failure(let error):
+                    throw error.shiftingLines(by: lines)
+                }
+            }
+            // Each column joins its chunks on its own thread: the copies fault in the final
+            // arrays' pages, which is as costly as parsing.
+            let wavesChunks = chunks, waveOffsets = offsets
+            columns.withUnsafeMutableBufferPointer { buffer in
+                let target = SharedColumns(buffer: buffer)
+                _ = Parallel.map(buffer.count, jobs: jobs) { c in
+                    for (k, chunk) in wavesChunks.enumerated() { target.buffer[c].append(chunk.builders[c], lineOffset: waveOffsets[k]) }
+                    return true
+                }
+            }
+        }
+        let finished = zip(header, columns).map { $1.finish(name: $0, rowCount: rowCount) }
+        return Table(source: file, columns: finished, rowCount: rowCount)
+    }
+
+    /// The file's bytes, shared read-only with the threads that parse its chunks; they outlive
+    /// every chunk's parse.
+    private struct SharedBytes: @unchecked Sendable {
+        let buffer: UnsafeBufferPointer<UInt8>
+    }
+
+    /// The column builders being joined, each written by exactly one thread.
+    private struct SharedColumns: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<ColumnBuilder>
+    }
+
+    /// One chunk's columns, with the rows and the physical lines it held.
+    struct Chunk: @unchecked Sendable {
+        var builders: [ColumnBuilder]
+        var rows: Int
+        var lines: Int
+    }
+
+    /// Parses the records in `range`; lines in errors count from the chunk's first line.
+    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, header: [String]) throws(TabularError) -> Chunk {
+        let chunk = UnsafeBufferPointer(rebasing: bytes[range])
+        var cursor = Cursor(bytes: chunk, position: 0)
+        let expectedRows = Self.countLines(chunk) + 1
+        let width = header.count
         var builders = header.map { ColumnBuilder(declared: declared[$0], expectedRows: expectedRows) }
         var scratch: [UInt8] = []
         var rowCount = 0
-        let width = header.count
-
-        while !cursor.atEnd {
-            let rowLine = cursor.line
-            if cursor.atLineEnd { cursor.skipLineEnd(); continue }   // blank line
-            var field = 0
-            while true {
-                let value = try readField(&cursor, scratch: &scratch)
-                guard field < width else {
-                    throw .raggedRow(file: file, line: rowLine, expected: width, found: field + 1 + cursor.countRemainingFields(delimiter))
-                }
-                switch value {
-                case .span(let p, let n): builders[field].appendText(p, n, line: rowLine)
-                case .scratch:
-                    scratch.withUnsafeBufferPointer { buffer in
-                        builders[field].appendText(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count, line: rowLine)
+        try builders.withUnsafeMutableBufferPointer { builders throws(TabularError) in
+            while !cursor.atEnd {
+                let rowLine = cursor.line
+                if cursor.atLineEnd { cursor.skipLineEnd(); continue }   // blank line
+                var field = 0
+                while true {
+                    let value = try readField(&cursor, scratch: &scratch)
+                    guard field < width else {
+                        throw .raggedRow(file: file, line: rowLine, expected: width, found: field + 1 + cursor.countRemainingFields(delimiter))
                     }
-                }
-                field += 1
-                if !cursor.atEnd, cursor.current == delimiter {
-                    cursor.advance()
-                    if cursor.atEnd || cursor.atLineEnd {
-                        // A trailing delimiter: one more (empty) field before the line ends.
-                        guard field < width else { throw .raggedRow(file: file, line: rowLine, expected: width, found: field + 1) }
-                        builders[field].appendMissing()
-                        field += 1
-                        break
+                    switch value {
+                    case .span(let p, let n): builders[field].appendText(p, n, line: rowLine)
+                    case .scratch:
+                        scratch.withUnsafeBufferPointer { buffer in
+                            builders[field].appendText(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count, line: rowLine)
+                        }
                     }
-                    continue
+                    field += 1
+                    if !cursor.atEnd, cursor.current == delimiter {
+                        cursor.advance()
+                        if cursor.atEnd || cursor.atLineEnd {
+                            // A trailing delimiter: one more (empty) field before the line ends.
+                            guard field < width else { throw .raggedRow(file: file, line: rowLine, expected: width, found: field + 1) }
+                            builders[field].appendMissing()
+                            field += 1
+                            break
+                        }
+                        continue
+                    }
+                    break
                 }
-                break
+                guard field == width else { throw .raggedRow(file: file, line: rowLine, expected: width, found: field) }
+                cursor.skipLineEnd()
+                rowCount += 1
             }
-            guard field == width else { throw .raggedRow(file: file, line: rowLine, expected: width, found: field) }
-            cursor.skipLineEnd()
-            rowCount += 1
         }
-        let columns = zip(header, builders).map { $1.finish(name: $0, rowCount: rowCount) }
-        return Table(source: file, columns: columns, rowCount: rowCount)
+        // A file that ends without a newline still ends its last line.
+        let lines = cursor.line - 1 + (cursor.position > cursor.lineStart ? 1 : 0)
+        return Chunk(builders: builders, rows: rowCount, lines: lines)
+    }
+
+    /// Splits `bytes[start...]` into ranges of about `target` bytes that each begin at a record.
+    ///
+    /// Without quotes in the data, any newline ends a record. With quotes, a newline may sit
+    /// inside a field, so one pass tracks whether each byte is inside quotes (a doubled quote
+    /// toggles twice, which RFC 4180 makes exact).
+    static func chunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, target: Int) -> [Range<Int>] {
+        let end = bytes.count
+        guard end - start > target else { return [start..<end] }
+        let base = bytes.baseAddress!
+        let quoted = memchr(base + start, Int32(UInt8(ascii: "\"")), end - start) != nil
+        var ranges: [Range<Int>] = []
+        var chunkStart = start
+        if !quoted {
+            while end - chunkStart > target {
+                let probe = chunkStart + target
+                guard let newline = memchr(base + probe, 0x0A, end - probe) else { break }
+                let next = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
+                ranges.append(chunkStart..<next)
+                chunkStart = next
+            }
+        } else {
+            var inQuotes = false
+            var i = start
+            while i < end {
+                let b = bytes[i]
+                if b == 0x22 { inQuotes.toggle() } else if b == 0x0A, !inQuotes, i + 1 - chunkStart >= target {
+                    ranges.append(chunkStart..<(i + 1))
+                    chunkStart = i + 1
+                }
+                i += 1
+            }
+        }
+        if chunkStart < end || ranges.isEmpty { ranges.append(chunkStart..<end) }
+        return ranges
     }
 
     // MARK: Fields
@@ -146,8 +263,13 @@ struct DelimitedReader {
     }
 
     static func countLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = bytes.baseAddress else { return 0 }
+        let end = p + bytes.count
         var lines = 0
-        for b in bytes where b == lf { lines += 1 }
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            lines += 1
+            p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
         return lines
     }
 }

@@ -2,7 +2,7 @@ import CZlib
 
 /// Decompresses gzip data (every member of a multi-member file) with zlib.
 enum Gzip {
-    static func isCompressed(_ bytes: [UInt8]) -> Bool {
+    static func isCompressed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 

@@ -6,7 +6,17 @@ import Foundation
 /// fit 2^53 and the power of ten is at most 22) and falls back to `strtod` otherwise, so every
 /// result is the correctly rounded double, as pandas' and Python's parsers give.
 enum NumberParsing {
-    private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
+    /// 10^e for 0 ≤ e ≤ 22, all exact in a double. A switch, not a static array: a global
+    /// would be checked for lazy initialisation on every number parsed.
+    @inline(__always)
+    private static func powerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: 1e0; case 1: 1e1; case 2: 1e2; case 3: 1e3; case 4: 1e4; case 5: 1e5; case 6: 1e6; case 7: 1e7
+        case 8: 1e8; case 9: 1e9; case 10: 1e10; case 11: 1e11; case 12: 1e12; case 13: 1e13; case 14: 1e14
+        case 15: 1e15; case 16: 1e16; case 17: 1e17; case 18: 1e18; case 19: 1e19; case 20: 1e20; case 21: 1e21
+        default: 1e22
+        }
+    }
 
     static func parse(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count > 0 else { return nil }
@@ -61,7 +71,7 @@ enum NumberParsing {
         guard i == count else { return nil }
         if significant <= 15, mantissa < (1 << 53), abs(exponent) <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+            value = exponent < 0 ? value / powerOfTen(-exponent) : value * powerOfTen(exponent)
             return negative ? -value : value
         }
         return slowPath(p, count)

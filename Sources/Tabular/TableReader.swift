@@ -18,25 +18,39 @@ public enum TableReader {
     /// - Parameters:
     ///   - source: how messages name the file (for example `data/train.csv@a1b2c3d4`).
     ///   - declared: column types that override inference (from `features:` and `schema:`).
+    ///   - jobs: threads to parse with; the table is the same for any value.
     /// - Throws: `TabularError` naming the file, line and column of malformed input.
     public static func read(_ bytes: [UInt8], path: String, source: String? = nil,
-                            declared: [String: ColumnKind] = [:]) throws(TabularError) -> Table {
+                            declared: [String: ColumnKind] = [:], jobs: Int = 1) throws(TabularError) -> Table {
+        try bytes.withUnsafeBufferPointer { buffer throws(TabularError) in
+            try read(buffer, path: path, source: source, declared: declared, jobs: jobs)
+        }
+    }
+
+    /// Parses bytes the caller owns (a memory-mapped file, a git blob) without copying them.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, source: String? = nil,
+                            declared: [String: ColumnKind] = [:], jobs: Int = 1) throws(TabularError) -> Table {
         let name = source ?? path
         guard let format = format(of: path) else { throw .unsupportedFormat(file: name) }
-        var content = bytes
         if path.lowercased().hasSuffix(".gz") || Gzip.isCompressed(bytes) {
             guard Gzip.isCompressed(bytes) else { throw .notGzip(file: name, reason: "no gzip header") }
-            content = try Gzip.decompress(bytes, file: name)
+            let content = try Gzip.decompress(Array(bytes), file: name)
+            return try content.withUnsafeBufferPointer { buffer throws(TabularError) in
+                try parse(buffer, format: format, name: name, declared: declared, jobs: jobs)
+            }
         }
-        guard content.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+        return try parse(bytes, format: format, name: name, declared: declared, jobs: jobs)
+    }
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, format: Format, name: String,
+                              declared: [String: ColumnKind], jobs: Int) throws(TabularError) -> Table {
+        guard buffer.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw .empty(file: name)
         }
-        return try content.withUnsafeBufferPointer { buffer throws(TabularError) -> Table in
-            switch format {
-            case .csv: try DelimitedReader(file: name, delimiter: UInt8(ascii: ","), declared: declared).read(buffer)
-            case .tsv: try DelimitedReader(file: name, delimiter: 0x09, declared: declared).read(buffer)
-            case .jsonl: try JSONLinesReader(file: name, declared: declared).read(buffer)
-            }
+        switch format {
+        case .csv: return try DelimitedReader(file: name, delimiter: UInt8(ascii: ","), declared: declared).read(buffer, jobs: jobs)
+        case .tsv: return try DelimitedReader(file: name, delimiter: 0x09, declared: declared).read(buffer, jobs: jobs)
+        case .jsonl: return try JSONLinesReader(file: name, declared: declared).read(buffer)
         }
     }
 }

@@ -10,6 +10,18 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
     case notGzip(file: String, reason: String)
     case unsupportedFormat(file: String)
 
+    /// The same error with its line moved down by `offset` (for chunks parsed on their own).
+    func shiftingLines(by offset: Int) -> TabularError {
+        switch self {
+        case .raggedRow(let file, let line, let expected, let found): .raggedRow(file: file, line: line + offset, expected: expected, found: found)
+        case .unterminatedQuote(let file, let line): .unterminatedQuote(file: file, line: line + offset)
+        case .strayQuote(let file, let line, let column): .strayQuote(file: file, line: line + offset, column: column)
+        case .invalidUTF8(let file, let line, let column): .invalidUTF8(file: file, line: line + offset, column: column)
+        case .malformedJSON(let file, let line, let column, let reason): .malformedJSON(file: file, line: line + offset, column: column, reason: reason)
+        default: self
+        }
+    }
+
     public var description: String {
         switch self {
         case .empty(let file):

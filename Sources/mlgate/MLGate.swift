@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemoryTuning
 import Engine
 import Foundation
 
@@ -23,6 +24,7 @@ struct MLGate: ParsableCommand {
 
     /// ArgumentParser exits 64 on a bad flag; the contract says 2, with one line on stderr.
     static func main() {
+        mlgate_retain_freed_memory()
         let status = runToCompletion()
         Foundation.exit(status)
     }

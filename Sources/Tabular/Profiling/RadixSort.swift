@@ -2,8 +2,7 @@
 ///
 /// The key of a double flips the sign bit of positives and every bit of negatives, so that
 /// unsigned order equals numeric order (-0 sorts before +0; NaN must be removed first).
-/// Four passes of 16 bits, each skipped when every key shares the digit — integer-valued
-/// columns often need two. Roughly 10× faster than a comparison sort on a million values.
+/// Roughly 10× faster than a comparison sort on a million values.
 public enum RadixSort {
     @inline(__always)
     static func key(_ value: Double) -> UInt64 {
@@ -17,60 +16,74 @@ public enum RadixSort {
     }
 
     /// The non-NaN values of `values`, sorted ascending.
+    ///
+    /// Sorts the keys inside the result's own storage, so only one scratch buffer is allocated:
+    /// fresh memory costs more than the sort itself on large columns.
     public static func sortedNonMissing(_ values: [Double]) -> [Double] {
-        var keys = [UInt64]()
-        keys.reserveCapacity(values.count)
-        for v in values where !v.isNaN { keys.append(key(v)) }
-        sort(&keys)
-        return keys.map(value)
+        var count = 0
+        for v in values where !v.isNaN { count += 1 }
+        let result = [Double](unsafeUninitializedCapacity: count) { buffer, initialised in
+            buffer.withMemoryRebound(to: UInt64.self) { keys in
+                var i = 0
+                for v in values where !v.isNaN {
+                    keys[i] = key(v)
+                    i += 1
+                }
+                sort(keys)
+                for i in 0..<count { buffer[i] = value(keys[i]) }
+            }
+            initialised = count
+        }
+        return result
     }
 
     /// Sorts keys in place.
     public static func sort(_ keys: inout [UInt64]) {
+        keys.withUnsafeMutableBufferPointer { sort($0) }
+    }
+
+    /// Sorts a buffer of keys in place, through one scratch buffer of the same size.
+    ///
+    /// Six passes of 11-bit digits: 2,048 buckets keep the scatter's write targets in cache,
+    /// which wider digits do not. All six histograms come from one read of the keys, and a
+    /// pass whose digit is the same for every key is skipped.
+    static func sort(_ keys: UnsafeMutableBufferPointer<UInt64>) {
         let n = keys.count
         guard n > 1 else { return }
-        if n < 256 { keys.sort(); return }
-        var scratch = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 65_536)
-        var sourceIsKeys = true
-        for pass in 0..<4 {
-            let shift = UInt64(pass * 16)
-            for i in counts.indices { counts[i] = 0 }
-            let source = sourceIsKeys ? keys : scratch
-            source.withUnsafeBufferPointer { src in
-                for k in src { counts[Int((k >> shift) & 0xFFFF)] += 1 }
+        if n < 256 { var small = keys; small.sort(); return }
+        let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
+        defer { scratch.deallocate() }
+        let radix = 2048, passes = 6
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: radix * passes)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0)
+        for k in keys {
+            var key = k
+            for pass in 0..<passes {
+                counts[pass * radix + Int(key & 2047)] += 1
+                key >>= 11
             }
-            // Every key has the same digit: this pass would only copy.
-            if counts[Int((source[0] >> shift) & 0xFFFF)] == n { continue }
+        }
+        var source = keys, destination = scratch
+        for pass in 0..<passes {
+            let shift = UInt64(pass * 11)
+            let offsets = UnsafeMutableBufferPointer(rebasing: counts[(pass * radix)..<((pass + 1) * radix)])
+            if offsets[Int((source[0] >> shift) & 2047)] == n { continue }
             var total = 0
-            for i in counts.indices {
-                let c = counts[i]
-                counts[i] = total
+            for i in 0..<radix {
+                let c = offsets[i]
+                offsets[i] = total
                 total += c
             }
-            if sourceIsKeys {
-                keys.withUnsafeBufferPointer { src in
-                    scratch.withUnsafeMutableBufferPointer { dst in
-                        for k in src {
-                            let d = Int((k >> shift) & 0xFFFF)
-                            dst[counts[d]] = k
-                            counts[d] += 1
-                        }
-                    }
-                }
-            } else {
-                scratch.withUnsafeBufferPointer { src in
-                    keys.withUnsafeMutableBufferPointer { dst in
-                        for k in src {
-                            let d = Int((k >> shift) & 0xFFFF)
-                            dst[counts[d]] = k
-                            counts[d] += 1
-                        }
-                    }
-                }
+            for k in source {
+                let d = Int((k >> shift) & 2047)
+                destination[offsets[d]] = k
+                offsets[d] += 1
             }
-            sourceIsKeys.toggle()
+            swap(&source, &destination)
         }
-        if !sourceIsKeys { keys = scratch }
+        if source.baseAddress != keys.baseAddress {
+            _ = keys.update(fromContentsOf: source)
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// Runs independent work items on up to `jobs` threads and returns results in index order, so
-/// that what a plugin reports never depends on how many threads computed it.
+/// that what mlgate reports never depends on how many threads computed it.
 public enum Parallel {
     public static func map<T: Sendable>(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
@@ -47,7 +47,7 @@ private final class AtomicCounter: @unchecked Sendable {
     }
 }
 
-/// A mutex over pthreads, to keep GateKit free of Foundation.
+/// A mutex over pthreads, to keep this module free of Foundation.
 private final class NSLockLike: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }

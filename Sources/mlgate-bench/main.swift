@@ -1,0 +1,95 @@
+import CMemoryTuning
+import DataValidation
+import Foundation
+import GateKit
+
+// Times mlgate's data path on two files, phase by phase, for benchmarks/data_bench.py:
+//   mlgate-bench data BASE.csv HEAD.csv [--jobs N]
+// Prints one JSON object: seconds per phase, bytes, and peak resident memory.
+
+func seconds(_ start: ContinuousClock.Instant) -> Double {
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+func peakResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count >= 3, arguments[0] == "data" else {
+    FileHandle.standardError.write(Data("usage: mlgate-bench data BASE.csv HEAD.csv [--jobs N]\n".utf8))
+    exit(2)
+}
+let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount
+let paths = [arguments[1], arguments[2]]
+
+var clock = ContinuousClock.now
+/// A read-only memory map of a file: its pages come from the page cache as they are, where a
+/// read into a fresh buffer would first have the kernel zero every page of it.
+final class MappedFile: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+
+    init?(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0,
+              let address = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        madvise(address, Int(info.st_size), MADV_SEQUENTIAL)
+        buffer = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size))
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count) }
+}
+
+mlgate_retain_freed_memory()
+let files = paths.compactMap(MappedFile.init)
+guard files.count == 2 else {
+    FileHandle.standardError.write(Data("cannot read \(paths.joined(separator: " or "))\n".utf8))
+    exit(2)
+}
+let readSeconds = seconds(clock)
+
+clock = ContinuousClock.now
+let tables: [Table]
+do {
+    tables = try files.enumerated().map { try TableReader.read($1.buffer, path: paths[$0], jobs: jobs) }
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+let parseSeconds = seconds(clock)
+
+// Profile and drift, column by column as the gate does: one sort per numeric column and side,
+// shared by the quantiles, the distinct count, the PSI edges and the KS merge, then dropped.
+clock = ContinuousClock.now
+let names = tables[0].columnNames
+let drift: [Double] = Parallel.map(names.count, jobs: jobs) { i in
+    let columns = tables.map { $0.column(names[i])! }
+    if columns[0].kind == .numeric {
+        let sorted = columns.map { RadixSort.sortedNonMissing($0.numericValues!) }
+        _ = zip(sorted, columns).map { NumericProfile(sorted: $0, nulls: $1.nullCount) }
+        let psi = PSI.numeric(sortedBaseline: sorted[0], sortedHead: sorted[1]).psi
+        let d = KolmogorovSmirnov.statistic(sorted[0], sorted[1])
+        _ = KolmogorovSmirnov.pValue(d: d, m: sorted[0].count, n: sorted[1].count)
+        return psi
+    }
+    let profiles = columns.map(CategoricalProfile.init(column:))
+    _ = profiles.map { $0.top(10) }
+    let levels = Array(Set(profiles.flatMap { $0.counts.map(\.level) })).sorted()
+    let counts = profiles.map { profile in levels.map { l in profile.counts.first { $0.level == l }?.count ?? 0 } }
+    _ = ChiSquare.test(baseline: counts[0], head: counts[1])
+    return PSI.categorical(labels: levels, baseline: counts[0], head: counts[1]).psi
+}
+let analysisSeconds = seconds(clock)
+
+let drifted = zip(names, drift).filter { $0.1 >= 0.1 }.map { "\"\($0.0)\"" }.joined(separator: ",")
+print("""
+{"read_seconds": \(readSeconds), "parse_seconds": \(parseSeconds), "profile_drift_seconds": \(analysisSeconds), \
+"bytes": \(files.map(\.buffer.count).reduce(0, +)), "rows": \(tables[0].rowCount), \
+"peak_rss_mb": \(peakResidentMB()), "jobs": \(jobs), "drifted": [\(drifted)]}
+""")

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Data-validation benchmark: mlgate against pandas and polars on the same files, in one run.
+
+    pip install numpy scipy pandas polars
+    python3 benchmarks/data_bench.py [--rows 1000000] [--dir /tmp/mlgate-bench] [--jobs 2]
+
+Generates (once) a ROWS x 25 CSV and a drifted copy (benchmarks/generate.py), then times, for
+each tool, reading both files, profiling every column (nulls, mean, std, min, max, 7 quantiles,
+distinct count; value counts for categoricals) and drift (PSI per column as SPEC section 3
+defines it, KS for numeric columns, chi-square for categorical ones). pandas and polars have no
+KS or chi-square of their own, so their lanes use scipy, as their users do. Each lane runs in its
+own process so its peak memory is its own. Prints seconds, ratios (peer / mlgate), peak memory,
+and MB/s next to the raw speed of reading the same bytes.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
+
+
+def psi(b, h):
+    import numpy as np
+    edges = np.unique(np.quantile(b, np.arange(1, 10) / 10))
+    pb = np.bincount(np.searchsorted(edges, b, side="left"), minlength=len(edges) + 1) / len(b)
+    ph = np.bincount(np.searchsorted(edges, h, side="left"), minlength=len(edges) + 1) / len(h)
+    pb, ph = np.maximum(pb, 1e-4), np.maximum(ph, 1e-4)
+    return float(np.sum((ph - pb) * np.log(ph / pb)))
+
+
+def categorical_drift(b_counts, h_counts):
+    import numpy as np
+    from scipy import stats
+    levels = sorted(set(b_counts) | set(h_counts))
+    b = np.array([b_counts.get(l, 0) for l in levels], float)
+    h = np.array([h_counts.get(l, 0) for l in levels], float)
+    stats.chi2_contingency(np.vstack([b, h]), correction=False)
+    pb, ph = np.maximum(b / b.sum(), 1e-4), np.maximum(h / h.sum(), 1e-4)
+    return float(np.sum((ph - pb) * np.log(ph / pb)))
+
+
+def lane_pandas(base, head):
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+    t = time.perf_counter()
+    frames = [pd.read_csv(p, engine="c") for p in (base, head)]
+    parse = time.perf_counter() - t
+    t = time.perf_counter()
+    drifted = []
+    for name in frames[0].columns:
+        cols = [f[name] for f in frames]
+        if cols[0].dtype.kind == "f" or cols[0].dtype.kind == "i":
+            for c in cols:
+                c.isna().sum(); c.mean(); c.std(); c.min(); c.max(); c.quantile(QUANTILES); c.nunique()
+            b, h = (c.dropna().to_numpy() for c in cols)
+            value = psi(b, h)
+            stats.ks_2samp(b, h, method="asymp")
+        else:
+            counts = [c.value_counts().to_dict() for c in cols]
+            for c in cols:
+                c.isna().sum(); c.nunique()
+            value = categorical_drift(*counts)
+        if value >= 0.1:
+            drifted.append(name)
+    return parse, time.perf_counter() - t, drifted
+
+
+def lane_polars(base, head):
+    import numpy as np
+    import polars as pl
+    from scipy import stats
+    t = time.perf_counter()
+    frames = [pl.read_csv(p) for p in (base, head)]
+    parse = time.perf_counter() - t
+    t = time.perf_counter()
+    drifted = []
+    for name in frames[0].columns:
+        cols = [f[name] for f in frames]
+        if cols[0].dtype.is_numeric():
+            for c in cols:
+                c.null_count(); c.mean(); c.std(); c.min(); c.max(); c.n_unique()
+                [c.quantile(q, interpolation="linear") for q in QUANTILES]
+            b, h = (c.drop_nulls().to_numpy() for c in cols)
+            value = psi(b, h)
+            stats.ks_2samp(b, h, method="asymp")
+        else:
+            counts = []
+            for c in cols:
+                c.null_count(); c.n_unique()
+                vc = c.drop_nulls().value_counts()
+                counts.append(dict(zip(vc[name].to_list(), vc["count"].to_list())))
+            value = categorical_drift(*counts)
+        if value >= 0.1:
+            drifted.append(name)
+    return parse, time.perf_counter() - t, drifted
+
+
+def child(lane, base, head):
+    parse, analysis, drifted = {"pandas": lane_pandas, "polars": lane_polars}[lane](base, head)
+    print(json.dumps({"parse_seconds": parse, "profile_drift_seconds": analysis, "drifted": drifted,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run(command, env=None):
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        sys.exit(f"{command[0]} failed")
+    result = json.loads(out)
+    result["wall_seconds"] = time.perf_counter() - start
+    result.setdefault("peak_rss_mb", usage.ru_maxrss / 1024)
+    return result
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--dir", default="/tmp/mlgate-bench")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.child:
+        return child(*a.child)
+
+    data = os.path.join(a.dir, f"{a.rows}")
+    base, head = os.path.join(data, "base.csv"), os.path.join(data, "head.csv")
+    if not os.path.exists(head):
+        print(f"generating {a.rows} rows into {data} …", file=sys.stderr)
+        subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), data, "--rows", str(a.rows)])
+    subprocess.check_call(["swift", "build", "-c", "release", "--product", "mlgate-bench"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    bin_dir = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip()
+
+    size = os.path.getsize(base) + os.path.getsize(head)
+    for path in (base, head):  # warm the page cache
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
+    t = time.perf_counter()
+    for path in (base, head):
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
+    raw = time.perf_counter() - t
+
+    env = dict(os.environ, POLARS_MAX_THREADS=str(a.jobs), OMP_NUM_THREADS=str(a.jobs), OPENBLAS_NUM_THREADS=str(a.jobs))
+    results = {
+        "mlgate": run([os.path.join(bin_dir, "mlgate-bench"), "data", base, head, "--jobs", str(a.jobs)]),
+        "polars": run([sys.executable, __file__, "--child", "polars", base, head], env),
+        "pandas": run([sys.executable, __file__, "--child", "pandas", base, head], env),
+    }
+    mb = size / 1e6
+    print(f"\n{a.rows:,} rows x 25 columns, two files, {mb:.0f} MB; {a.jobs} threads; raw read {raw:.3f} s ({mb / raw:,.0f} MB/s)\n")
+    print(f"{'tool':8} {'parse s':>8} {'profile+drift s':>16} {'total s':>8} {'MB/s':>7} {'peak MB':>8} {'total vs mlgate':>16}")
+    ours = results["mlgate"]
+    ours_total = ours["parse_seconds"] + ours["profile_drift_seconds"]
+    for name, r in results.items():
+        total = r["parse_seconds"] + r["profile_drift_seconds"]
+        print(f"{name:8} {r['parse_seconds']:8.3f} {r['profile_drift_seconds']:16.3f} {total:8.3f} {mb / r['parse_seconds']:7.0f} "
+              f"{r['peak_rss_mb']:8.0f} {total / ours_total:15.2f}x")
+    print("\nratios are the peer's time over mlgate's (above 1: mlgate is faster).")
+    print("drifted columns (PSI >= 0.1): " + "; ".join(f"{n}: {','.join(r['drifted'])}" for n, r in results.items()))
+
+
+if __name__ == "__main__":
+    main()
