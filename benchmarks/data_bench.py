@@ -52,24 +52,30 @@ def lane_pandas(base, head):
     t = time.perf_counter()
     frames = [pd.read_csv(p, engine="c") for p in (base, head)]
     parse = time.perf_counter() - t
-    t = time.perf_counter()
     drifted = []
+    profile = drift = 0.0
     for name in frames[0].columns:
         cols = [f[name] for f in frames]
+        t = time.perf_counter()
         if cols[0].dtype.kind == "f" or cols[0].dtype.kind == "i":
             for c in cols:
                 c.isna().sum(); c.mean(); c.std(); c.min(); c.max(); c.quantile(QUANTILES); c.nunique()
             b, h = (c.dropna().to_numpy() for c in cols)
+            profile += time.perf_counter() - t
+            t = time.perf_counter()
             value = psi(b, h)
             stats.ks_2samp(b, h, method="asymp")
         else:
             counts = [c.value_counts().to_dict() for c in cols]
             for c in cols:
                 c.isna().sum(); c.nunique()
+            profile += time.perf_counter() - t
+            t = time.perf_counter()
             value = categorical_drift(*counts)
+        drift += time.perf_counter() - t
         if value >= 0.1:
             drifted.append(name)
-    return parse, time.perf_counter() - t, drifted
+    return parse, profile, drift, drifted
 
 
 def lane_polars(base, head):
@@ -79,15 +85,18 @@ def lane_polars(base, head):
     t = time.perf_counter()
     frames = [pl.read_csv(p) for p in (base, head)]
     parse = time.perf_counter() - t
-    t = time.perf_counter()
     drifted = []
+    profile = drift = 0.0
     for name in frames[0].columns:
         cols = [f[name] for f in frames]
+        t = time.perf_counter()
         if cols[0].dtype.is_numeric():
             for c in cols:
                 c.null_count(); c.mean(); c.std(); c.min(); c.max(); c.n_unique()
                 [c.quantile(q, interpolation="linear") for q in QUANTILES]
             b, h = (c.drop_nulls().to_numpy() for c in cols)
+            profile += time.perf_counter() - t
+            t = time.perf_counter()
             value = psi(b, h)
             stats.ks_2samp(b, h, method="asymp")
         else:
@@ -96,15 +105,19 @@ def lane_polars(base, head):
                 c.null_count(); c.n_unique()
                 vc = c.drop_nulls().value_counts()
                 counts.append(dict(zip(vc[name].to_list(), vc["count"].to_list())))
+            profile += time.perf_counter() - t
+            t = time.perf_counter()
             value = categorical_drift(*counts)
+        drift += time.perf_counter() - t
         if value >= 0.1:
             drifted.append(name)
-    return parse, time.perf_counter() - t, drifted
+    return parse, profile, drift, drifted
 
 
 def child(lane, base, head):
-    parse, analysis, drifted = {"pandas": lane_pandas, "polars": lane_polars}[lane](base, head)
-    print(json.dumps({"parse_seconds": parse, "profile_drift_seconds": analysis, "drifted": drifted,
+    parse, profile, drift, drifted = {"pandas": lane_pandas, "polars": lane_polars}[lane](base, head)
+    print(json.dumps({"parse_seconds": parse, "profile_drift_seconds": profile + drift, "profile_seconds": profile,
+                      "drift_seconds": drift, "drifted": drifted,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -126,6 +139,8 @@ def main():
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--dir", default="/tmp/mlgate-bench")
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--memory-rows", type=int, default=4_000_000,
+                   help="also profile a file this long as a stream, to show memory that does not grow with rows (0: skip)")
     p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.child:
@@ -168,6 +183,20 @@ def main():
               f"{r['peak_rss_mb']:8.0f} {total / ours_total:15.2f}x")
     print("\nratios are the peer's time over mlgate's (above 1: mlgate is faster).")
     print("drifted columns (PSI >= 0.1): " + "; ".join(f"{n}: {','.join(r['drifted'])}" for n, r in results.items()))
+    p_split = "; ".join(f"{n}: profile {r['profile_seconds']:.3f} s + drift {r['drift_seconds']:.3f} s"
+                        for n, r in results.items() if "drift_seconds" in r)
+    print(f"peers' split (their drift is scipy's KS and chi-square): {p_split}")
+
+    if a.memory_rows:
+        big = os.path.join(a.dir, f"{a.memory_rows}-base")
+        if not os.path.exists(os.path.join(big, "base.csv")):
+            print(f"generating {a.memory_rows} rows into {big} …", file=sys.stderr)
+            subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), big, "--rows", str(a.memory_rows), "--only-base"])
+        print("\nstreaming profile (mlgate-bench profile: one pass, sketches past 65,536 values a column):")
+        for path in (base, os.path.join(big, "base.csv")):
+            r = run([os.path.join(bin_dir, "mlgate-bench"), "profile", path])
+            print(f"  {r['rows']:>10,} rows  {os.path.getsize(path) / 1e6:6.0f} MB  {r['seconds']:6.2f} s  peak {r['peak_rss_mb']:5.0f} MB"
+                  f"  (rank error {r['first_column']['rank_error']:.4f})")
 
 
 if __name__ == "__main__":

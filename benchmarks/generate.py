@@ -64,7 +64,9 @@ if __name__ == "__main__":
     p.add_argument("out")
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--only-base", action="store_true", help="write base.csv only (the memory benchmark needs one file)")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     write(os.path.join(a.out, "base.csv"), a.rows, np.random.default_rng(a.seed), drift=False)
-    write(os.path.join(a.out, "head.csv"), a.rows, np.random.default_rng(a.seed + 1), drift=True)
+    if not a.only_base:
+        write(os.path.join(a.out, "head.csv"), a.rows, np.random.default_rng(a.seed + 1), drift=True)

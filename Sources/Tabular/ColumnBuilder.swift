@@ -207,6 +207,13 @@ struct ColumnBuilder {
         }
     }
 
+    /// The same builder with its first invalid value's line moved down by `offset`.
+    func shiftingInvalidLine(by offset: Int) -> ColumnBuilder {
+        var copy = self
+        copy.firstInvalid = firstInvalid.map { ($0.value, $0.line + offset) }
+        return copy
+    }
+
     // MARK: Finishing
 
     func finish(name: String, rowCount: Int) -> Column {

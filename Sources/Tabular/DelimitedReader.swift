@@ -77,6 +77,43 @@ struct DelimitedReader {
         return Table(source: file, columns: finished, rowCount: rowCount)
     }
 
+    /// Parses the header line at the start of `bytes`, returning the names and where records begin.
+    func readHeader(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> (names: [String], bodyStart: Int, lines: Int) {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var cursor = Cursor(bytes: bytes, position: start)
+        let names = try readHeader(&cursor)
+        guard !names.isEmpty else { throw .empty(file: file) }
+        return (names, cursor.position, cursor.line - 1)
+    }
+
+    /// Parses complete records (no header) into a table with the given column names.
+    /// - Parameter lineOffset: lines before these bytes, so that messages name absolute lines.
+    func readRecords(_ bytes: UnsafeBufferPointer<UInt8>, header: [String], lineOffset: Int) throws(TabularError) -> (table: Table, lines: Int) {
+        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
+            let at = UTF8Validation.position(of: bad, in: bytes)
+            throw .invalidUTF8(file: file, line: at.line + lineOffset, column: at.column)
+        }
+        let chunk: Chunk
+        do { chunk = try parse(bytes, range: 0..<bytes.count, header: header) } catch { throw error.shiftingLines(by: lineOffset) }
+        let columns = zip(header, chunk.builders).map { name, builder in
+            builder.shiftingInvalidLine(by: lineOffset).finish(name: name, rowCount: chunk.rows)
+        }
+        return (Table(source: file, columns: columns, rowCount: chunk.rows), chunk.lines)
+    }
+
+    /// The offset just past the last complete record in `bytes` (which starts at a record),
+    /// or nil when no record ends in them.
+    static func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var inQuotes = false
+        var last: Int?
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b == 0x22 { inQuotes.toggle() } else if b == 0x0A, !inQuotes { last = i + 1 }
+        }
+        return last
+    }
+
     /// The file's bytes, shared read-only with the threads that parse its chunks; they outlive
     /// every chunk's parse.
     private struct SharedBytes: @unchecked Sendable {
@@ -240,7 +277,7 @@ struct DelimitedReader {
         }
     }
 
-    private func readHeader(_ cursor: inout Cursor) throws(TabularError) -> [String] {
+    fileprivate func readHeader(_ cursor: inout Cursor) throws(TabularError) -> [String] {
         while !cursor.atEnd, cursor.atLineEnd { cursor.skipLineEnd() }
         guard !cursor.atEnd else { return [] }
         var names: [String] = []

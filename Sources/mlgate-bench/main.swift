@@ -19,8 +19,28 @@ func peakResidentMB() -> Double {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+mlgate_retain_freed_memory()
+
+// mlgate-bench profile FILE: the streaming profile, whose memory must not grow with the rows.
+if arguments.count == 2, arguments[0] == "profile" {
+    let clock = ContinuousClock.now
+    do {
+        let result = try StreamingProfiler.profile(path: arguments[1])
+        let first = result.columns[0]
+        print("""
+        {"rows": \(result.rows), "seconds": \(seconds(clock)), "peak_rss_mb": \(peakResidentMB()), \
+        "first_column": {"name": "\(first.name)", "mean": \(first.mean), "median": \(first.quantiles.count > 3 ? first.quantiles[3] : .nan), \
+        "distinct": \(first.distinct), "rank_error": \(first.rankError)}}
+        """)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(2)
+    }
+}
+
 guard arguments.count >= 3, arguments[0] == "data" else {
-    FileHandle.standardError.write(Data("usage: mlgate-bench data BASE.csv HEAD.csv [--jobs N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: mlgate-bench data BASE.csv HEAD.csv [--jobs N] | mlgate-bench profile FILE\n".utf8))
     exit(2)
 }
 let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount
@@ -46,7 +66,6 @@ final class MappedFile: @unchecked Sendable {
     deinit { munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count) }
 }
 
-mlgate_retain_freed_memory()
 let files = paths.compactMap(MappedFile.init)
 guard files.count == 2 else {
     FileHandle.standardError.write(Data("cannot read \(paths.joined(separator: " or "))\n".utf8))

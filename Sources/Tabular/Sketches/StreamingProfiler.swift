@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The profile of one column of a file read as a stream.
+public struct ColumnSummary: Sendable {
+    public let name: String
+    public let kind: ColumnKind
+    public let count: Int
+    public let nulls: Int
+    public let invalid: Int
+    public let min: Double
+    public let max: Double
+    public let mean: Double
+    /// Sample standard deviation (ddof = 1).
+    public let std: Double
+    /// At `NumericProfile.quantileLevels`; exact, or within `rankError` in rank.
+    public let quantiles: [Double]
+    public let rankError: Double
+    public let distinct: Int
+    public let distinctIsExact: Bool
+    /// Ten equal-width bins between min and max, from the quantile sketch.
+    public let histogram: [Int]
+    /// Most frequent categories (categorical and boolean columns).
+    public let top: [(level: String, count: Int)]
+}
+
+/// Profiles a delimited file in one pass over fixed-size windows, in memory that does not grow
+/// with the number of rows: the window, one window's columns, and per column a quantile sketch,
+/// a distinct counter, running moments and category counts.
+///
+/// Column types are inferred from the first window and then fixed, so a later value that does
+/// not fit is counted as invalid rather than retyping what has been summarised.
+public struct StreamingProfiler {
+    public static let windowSize = 16 << 20
+    /// Categories tracked by name; beyond, new ones are counted together.
+    public static let categoryLimit = 100_000
+
+    private struct Accumulator {
+        var kind: ColumnKind?
+        var rows = 0, nulls = 0, invalid = 0
+        var n = 0, mean = 0.0, m2 = 0.0, min = Double.infinity, max = -Double.infinity
+        var sketch = QuantileSketch()
+        var distinct = DistinctCounter()
+        var categories: [String: Int] = [:]
+        var order: [String] = []
+        var overflow = 0
+
+        mutating func add(_ column: Column) {
+            rows += column.count
+            nulls += column.nullCount
+            invalid += column.invalidCount
+            if kind == nil, column.validCount > 0 { kind = column.kind }
+            switch column.storage {
+            case .numeric(let values):
+                // Chan's parallel update: the chunk's moments, then one merge, in file order.
+                var cn = 0, cmean = 0.0, cm2 = 0.0
+                for v in values where !v.isNaN {
+                    cn += 1
+                    let delta = v - cmean
+                    cmean += delta / Double(cn)
+                    cm2 += delta * (v - cmean)
+                    if v < min { min = v }
+                    if v > max { max = v }
+                    sketch.insert(v)
+                    distinct.insert((v == 0 ? 0.0 : v).bitPattern)
+                    if column.kind == .boolean { count(v == 1 ? "true" : "false", 1) }
+                }
+                if cn > 0 {
+                    let total = n + cn
+                    let delta = cmean - mean
+                    mean += delta * Double(cn) / Double(total)
+                    m2 += cm2 + delta * delta * Double(n) * Double(cn) / Double(total)
+                    n = total
+                }
+            case .categorical(let codes, let levels):
+                var tally = [Int](repeating: 0, count: levels.count)
+                for code in codes where code >= 0 { tally[Int(code)] += 1 }
+                for (level, c) in zip(levels, tally) where c > 0 { count(level, c) }
+            }
+        }
+
+        private mutating func count(_ level: String, _ c: Int) {
+            if let existing = categories[level] {
+                categories[level] = existing + c
+            } else if categories.count < StreamingProfiler.categoryLimit {
+                categories[level] = c
+                order.append(level)
+                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+                for byte in level.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+                distinct.insert(hash)
+            } else {
+                overflow += c
+            }
+        }
+
+        func summary(_ name: String) -> ColumnSummary {
+            let kind = self.kind ?? .numeric
+            let quantiles = NumericProfile.quantileLevels.map { sketch.quantile($0) }
+            var histogram = [Int](repeating: 0, count: 10)
+            if n > 0, max > min {
+                // Bin counts from the sketch's CDF at the bin edges.
+                var previous = 0
+                for b in 1...10 {
+                    let edge = min + (max - min) * Double(b) / 10
+                    let below = b == 10 ? n : Int((sketch.rank(of: edge) * Double(n)).rounded())
+                    histogram[b - 1] = below - previous
+                    previous = below
+                }
+            }
+            let top = order.enumerated().sorted { a, b in
+                let ca = categories[a.element]!, cb = categories[b.element]!
+                return ca != cb ? ca > cb : a.offset < b.offset
+            }.prefix(10).map { ($0.element, categories[$0.element]!) }
+            return ColumnSummary(name: name, kind: kind, count: rows - nulls - invalid, nulls: nulls, invalid: invalid,
+                                 min: n > 0 ? min : .nan, max: n > 0 ? max : .nan, mean: n > 0 ? mean : .nan,
+                                 std: n > 1 ? (m2 / Double(n - 1)).squareRoot() : .nan,
+                                 quantiles: n > 0 ? quantiles : [], rankError: sketch.rankError,
+                                 distinct: distinct.count, distinctIsExact: distinct.isExact && overflow == 0,
+                                 histogram: histogram, top: top)
+        }
+    }
+
+    public struct Result: Sendable {
+        public let rows: Int
+        public let columns: [ColumnSummary]
+    }
+
+    /// Profiles the delimited file at `path` (CSV, or TSV with `delimiter: 0x09`).
+    public static func profile(path: String, delimiter: UInt8 = UInt8(ascii: ","),
+                               windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Result {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .empty(file: path) }
+        defer { close(fd) }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: windowSize)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var atEnd = false
+        func refill() {
+            while filled < buffer.count, !atEnd {
+                let got = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if got <= 0 { atEnd = true } else { filled += got }
+            }
+        }
+        refill()
+        var reader = DelimitedReader(file: path, delimiter: delimiter, declared: [:])
+        let (header, bodyStart, headerLines) = try reader.readHeader(UnsafeBufferPointer(buffer))
+        var accumulators = [Accumulator](repeating: Accumulator(), count: header.count)
+        var consumed = bodyStart
+        var lines = headerLines
+        var rows = 0
+        var typesFixed = false
+        while true {
+            let window = UnsafeBufferPointer(rebasing: buffer[consumed..<filled])
+            let end: Int
+            if atEnd {
+                end = window.count
+            } else if let last = DelimitedReader.lastRecordEnd(window) {
+                end = last
+            } else {
+                throw .raggedRow(file: path, line: lines + 1, expected: header.count, found: 0)  // a record longer than the window
+            }
+            if end > 0 {
+                let (table, used) = try reader.readRecords(UnsafeBufferPointer(rebasing: window[0..<end]), header: header, lineOffset: lines)
+                if !typesFixed {
+                    reader = DelimitedReader(file: path, delimiter: delimiter,
+                                             declared: Dictionary(uniqueKeysWithValues: table.columns.filter { $0.validCount > 0 }.map { ($0.name, $0.kind) }))
+                    typesFixed = true
+                }
+                for (i, column) in table.columns.enumerated() { accumulators[i].add(column) }
+                rows += table.rowCount
+                lines += used
+            }
+            consumed += end
+            if atEnd, consumed >= filled { break }
+            // Move the partial record to the front and read on.
+            let remainder = filled - consumed
+            if remainder > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + consumed, remainder) }
+            filled = remainder
+            consumed = 0
+            refill()
+            if filled == 0 { break }
+        }
+        return Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) })
+    }
+}
