@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, builds mlgate, turns a fixture scenario into a real git
 # repository and runs the gate on it, printing the summary and writing every report.
-#   scripts/demo.sh [SCENARIO]     (default: schema-break; see fixtures/)
+#   scripts/demo.sh [SCENARIO]     (default: drift; see fixtures/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scenario="${1:-schema-break}"
+scenario="${1:-drift}"
 scripts/install-deps.sh
 swift build -c release --product mlgate >&2
 swift build -c release --product mlgate-fixture >&2

@@ -77,15 +77,51 @@ public enum MarkdownReport {
         return md
     }
 
-    /// The part of a check's details a reviewer reads: a policy diff as a diff block,
-    /// other details as folded JSON.
+    /// The part of a check's details a reviewer reads: a policy diff as a diff block, drift
+    /// bins as a chart and a table, other details as folded JSON.
     private static func detailsBlock(_ check: CheckResult) -> String? {
         if let diff = check.details["diff"]?.arrayValue {
             return "```diff\n" + diff.compactMap(\.stringValue).joined(separator: "\n") + "\n```\n"
         }
+        if let bins = check.details["bins"]?.arrayValue, !bins.isEmpty {
+            return distributionBlock(check, bins: bins)
+        }
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
         return "```json\n" + String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : "") + "\n```\n"
+    }
+
+    /// Baseline and head shares per bin: a Mermaid bar chart (head as bars, baseline as a line)
+    /// and the table behind it, largest moves marked.
+    static func distributionBlock(_ check: CheckResult, bins: [JSONValue]) -> String {
+        let shown = Array(bins.prefix(30))
+        let labels = shown.map { $0["bin"]?.stringValue ?? "?" }
+        let baseline = shown.map { ($0["baseline"]?.numberValue ?? 0) * 100 }
+        let head = shown.map { ($0["head"]?.numberValue ?? 0) * 100 }
+        let top = max(baseline.max() ?? 0, head.max() ?? 0)
+        let axisTop = max(1, (top * 1.1).rounded(.up))
+        func series(_ values: [Double]) -> String { values.map { Presentation.number(($0 * 100).rounded() / 100) }.joined(separator: ", ") }
+        let name = check.title.replacingOccurrences(of: "\"", with: "'")
+        var md = "```mermaid\nxychart-beta\n"
+        md += "    title \"\(name): % of rows per bin (bars: head, line: baseline)\"\n"
+        md += "    x-axis [" + labels.map { "\"" + $0.replacingOccurrences(of: "\"", with: "'") + "\"" }.joined(separator: ", ") + "]\n"
+        md += "    y-axis \"% of rows\" 0 --> \(Presentation.number(axisTop))\n"
+        md += "    bar [\(series(head))]\n    line [\(series(baseline))]\n```\n\n"
+        md += "| bin | baseline | head | change |\n|---|--:|--:|--:|\n"
+        for (i, label) in labels.enumerated() {
+            let delta = head[i] - baseline[i]
+            let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
+            md += "| \(escape(label)) | \(baseline[i].formatted(decimals: 2))% | \(head[i].formatted(decimals: 2))% | \(sign)\(abs(delta).formatted(decimals: 2)) pts |\n"
+        }
+        if bins.count > shown.count { md += "\n\(bins.count - shown.count) more bins in the JSON report.\n" }
+        var stats: [String] = []
+        for key in ["psi", "ks_statistic", "ks_pvalue", "chi2_pvalue"] {
+            guard let value = check.details[key]?.numberValue else { continue }
+            let text = key.hasSuffix("pvalue") && value < 1e-4 ? "< 0.0001" : Presentation.number(value)
+            stats.append("\(key) \(text)")
+        }
+        if !stats.isEmpty { md += "\n" + stats.joined(separator: " · ") + "\n" }
+        return md
     }
 
     /// Keeps user text from breaking a table cell or starting markup.

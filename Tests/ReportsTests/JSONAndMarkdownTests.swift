@@ -51,6 +51,22 @@ import Testing
         #expect(md.contains("&lt;b>\\|&lt;/b>"))
     }
 
+    @Test func drawsDriftBinsAsAChartAndATable() {
+        var report = ReportFixtures.report()
+        let bins: JSONValue = .array([
+            .object([("bin", "≤ 10"), ("baseline", 0.5), ("head", 0.2), ("contribution", 0.27)]),
+            .object([("bin", "> 10"), ("baseline", 0.5), ("head", 0.8), ("contribution", 0.14)]),
+        ])
+        report.plugins[1].checks.append(CheckResult(id: "data-validation/drift/x", status: .fail, title: "Drift of x", message: "PSI 0.41",
+                                                    metric: "psi", value: 0.41, threshold: 0.25,
+                                                    details: .object([("psi", 0.41), ("ks_pvalue", 1e-9), ("bins", bins)])))
+        let md = MarkdownReport.render(report)
+        #expect(md.contains("```mermaid\nxychart-beta\n    title \"Drift of x: % of rows per bin (bars: head, line: baseline)\""))
+        #expect(md.contains("    x-axis [\"≤ 10\", \"> 10\"]\n    y-axis \"% of rows\" 0 --> 88\n    bar [20, 80]\n    line [50, 50]"))
+        #expect(md.contains("| ≤ 10 | 50.00% | 20.00% | −30.00 pts |"))
+        #expect(md.contains("psi 0.41 · ks_pvalue < 0.0001"))
+    }
+
     @Test func staysUnderGitHubsCommentLimitAndSaysWhatWasCut() {
         let md = MarkdownReport.render(ReportFixtures.report(extraChecks: 3000))
         #expect(md.count <= MarkdownReport.characterLimit)
