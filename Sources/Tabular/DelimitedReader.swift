@@ -22,21 +22,35 @@ struct DelimitedReader {
     func read(_ bytes: UnsafeBufferPointer<UInt8>, jobs: Int = 1) throws(TabularError) -> Table {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
-            let at = UTF8Validation.position(of: bad, in: bytes)
-            throw .invalidUTF8(file: file, line: at.line, column: at.column)
-        }
         var cursor = Cursor(bytes: bytes, position: start)
+        // The header is validated here; each chunk validates its own bytes on its own thread
+        // (chunks start after a newline, so never inside a UTF-8 sequence).
+        let headerEnd = bytes[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? bytes.count
+        try validateUTF8(UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), lineOffset: 0)
         let header = try readHeader(&cursor)
         guard !header.isEmpty else { throw .empty(file: file) }
         let headerLines = cursor.line - 1
+        if cursor.position > headerEnd {
+            // A quoted header spanning lines: validate what it covered.
+            try validateUTF8(UnsafeBufferPointer(rebasing: bytes[0..<cursor.position]), lineOffset: 0)
+        }
 
-        let body = cursor.position
+        let (table, _) = try readBody(bytes, from: cursor.position, header: header, lineOffset: headerLines, jobs: jobs)
+        return table
+    }
+
+    /// Parses the records of `bytes[body...]` in chunks on up to `jobs` threads.
+    /// - Returns: the table and the number of physical lines the records took.
+    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, from body: Int, header: [String], lineOffset: Int,
+                          jobs: Int) throws(TabularError) -> (table: Table, lines: Int) {
         let ranges = Self.chunks(bytes, from: body, target: chunkSize)
         let shared = SharedBytes(buffer: bytes)
-        let expectedRows = Self.countLines(UnsafeBufferPointer(rebasing: bytes[body...])) + 1
+        // Rows to reserve: the first chunk's density times the body's size, a little over.
+        let sample = UnsafeBufferPointer(rebasing: bytes[ranges[0]])
+        let perByte = Double(Self.countLines(sample) + 1) / Double(max(1, sample.count))
+        let expectedRows = Int(perByte * Double(bytes.count - body) * 1.02) + 16
         var columns = header.map { ColumnBuilder(declared: declared[$0], expectedRows: expectedRows) }
-        var lines = headerLines
+        var lines = lineOffset
         var rowCount = 0
         // Chunks are parsed a wave of `jobs` at a time and joined at once, so their buffers are
         // reused by the next wave instead of the whole file existing twice in fresh memory.
@@ -74,7 +88,14 @@ struct DelimitedReader {
             }
         }
         let finished = zip(header, columns).map { $1.finish(name: $0, rowCount: rowCount) }
-        return Table(source: file, columns: finished, rowCount: rowCount)
+        return (Table(source: file, columns: finished, rowCount: rowCount), lines - lineOffset)
+    }
+
+    private func validateUTF8(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) throws(TabularError) {
+        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
+            let at = UTF8Validation.position(of: bad, in: bytes)
+            throw .invalidUTF8(file: file, line: at.line + lineOffset, column: at.column)
+        }
     }
 
     /// Parses the header line at the start of `bytes`, returning the names and where records begin.
@@ -84,22 +105,16 @@ struct DelimitedReader {
         var cursor = Cursor(bytes: bytes, position: start)
         let names = try readHeader(&cursor)
         guard !names.isEmpty else { throw .empty(file: file) }
+        try validateUTF8(UnsafeBufferPointer(rebasing: bytes[0..<cursor.position]), lineOffset: 0)
         return (names, cursor.position, cursor.line - 1)
     }
 
-    /// Parses complete records (no header) into a table with the given column names.
+    /// Parses complete records (no header) into a table with the given column names, in
+    /// chunks on up to `jobs` threads.
     /// - Parameter lineOffset: lines before these bytes, so that messages name absolute lines.
-    func readRecords(_ bytes: UnsafeBufferPointer<UInt8>, header: [String], lineOffset: Int) throws(TabularError) -> (table: Table, lines: Int) {
-        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
-            let at = UTF8Validation.position(of: bad, in: bytes)
-            throw .invalidUTF8(file: file, line: at.line + lineOffset, column: at.column)
-        }
-        let chunk: Chunk
-        do { chunk = try parse(bytes, range: 0..<bytes.count, header: header) } catch { throw error.shiftingLines(by: lineOffset) }
-        let columns = zip(header, chunk.builders).map { name, builder in
-            builder.shiftingInvalidLine(by: lineOffset).finish(name: name, rowCount: chunk.rows)
-        }
-        return (Table(source: file, columns: columns, rowCount: chunk.rows), chunk.lines)
+    func readRecords(_ bytes: UnsafeBufferPointer<UInt8>, header: [String], lineOffset: Int,
+                     jobs: Int = 1) throws(TabularError) -> (table: Table, lines: Int) {
+        try readBody(bytes, from: 0, header: header, lineOffset: lineOffset, jobs: jobs)
     }
 
     /// The offset just past the last complete record in `bytes` (which starts at a record),
@@ -135,6 +150,7 @@ struct DelimitedReader {
     /// Parses the records in `range`; lines in errors count from the chunk's first line.
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, header: [String]) throws(TabularError) -> Chunk {
         let chunk = UnsafeBufferPointer(rebasing: bytes[range])
+        try validateUTF8(chunk, lineOffset: 0)
         var cursor = Cursor(bytes: chunk, position: 0)
         let expectedRows = Self.countLines(chunk) + 1
         let width = header.count

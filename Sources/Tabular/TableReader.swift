@@ -42,11 +42,36 @@ public enum TableReader {
         return try parse(bytes, format: format, name: name, declared: declared, jobs: jobs)
     }
 
+    /// What the bytes look like when that is not what the name says; nil when they fit.
+    static func sniff(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, format: Format) -> String? {
+        let head = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "this is a ZIP archive (an Excel workbook?), not \(format.rawValue); export it as CSV" }
+        if head.starts(with: Array("PAR1".utf8)) { return "this is a Parquet file, not \(format.rawValue); mlgate reads CSV, TSV and JSON Lines" }
+        if head.contains(0) { return "binary data, not a \(format.rawValue) text file" }
+        let opening = bytes[first]
+        let firstLine = head[first...].prefix { $0 != 0x0A }
+        switch format {
+        case .csv, .tsv:
+            if opening == UInt8(ascii: "{") || opening == UInt8(ascii: "[") {
+                return "this looks like JSON, not \(format.rawValue); name JSON Lines files .jsonl"
+            }
+            let tabs = firstLine.contains(0x09), commas = firstLine.contains(UInt8(ascii: ","))
+            if format == .tsv, !tabs, commas { return "the header has commas but no tab: this looks like CSV; name it .csv" }
+            if format == .csv, tabs, !commas { return "the header has tabs but no comma: this looks like TSV; name it .tsv" }
+        case .jsonl:
+            if opening != UInt8(ascii: "{") {
+                return "a JSON Lines file has one {…} object a line, and this one starts with '\(Character(Unicode.Scalar(opening)))'; is it CSV?"
+            }
+        }
+        return nil
+    }
+
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, format: Format, name: String,
                               declared: [String: ColumnKind], jobs: Int) throws(TabularError) -> Table {
-        guard buffer.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+        guard let first = buffer.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw .empty(file: name)
         }
+        if let found = sniff(buffer, from: first, format: format) { throw .wrongFormat(file: name, found: found) }
         switch format {
         case .csv: return try DelimitedReader(file: name, delimiter: UInt8(ascii: ","), declared: declared).read(buffer, jobs: jobs)
         case .tsv: return try DelimitedReader(file: name, delimiter: 0x09, declared: declared).read(buffer, jobs: jobs)

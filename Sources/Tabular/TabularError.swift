@@ -9,6 +9,8 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedJSON(file: String, line: Int, column: Int, reason: String)
     case notGzip(file: String, reason: String)
     case unsupportedFormat(file: String)
+    /// The content is not the format the file's name says.
+    case wrongFormat(file: String, found: String)
 
     /// The same error with its line moved down by `offset` (for chunks parsed on their own).
     func shiftingLines(by offset: Int) -> TabularError {
@@ -40,6 +42,8 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line):\(column): not a JSON Lines record: \(reason); each line must be one flat JSON object"
         case .notGzip(let file, let reason):
             return "\(file): cannot decompress (\(reason)); is it really gzip?"
+        case .wrongFormat(let file, let found):
+            return "\(file): \(found)"
         case .unsupportedFormat(let file):
             return "\(file): unsupported data format; use .csv, .tsv or .jsonl, optionally with .gz"
         }

@@ -22,10 +22,11 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 mlgate_retain_freed_memory()
 
 // mlgate-bench profile FILE: the streaming profile, whose memory must not grow with the rows.
-if arguments.count == 2, arguments[0] == "profile" {
+if arguments.count >= 2, arguments[0] == "profile" {
     let clock = ContinuousClock.now
+    let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount
     do {
-        let result = try StreamingProfiler.profile(path: arguments[1])
+        let result = try StreamingProfiler.profile(path: arguments[1], jobs: jobs)
         let first = result.columns[0]
         print("""
         {"rows": \(result.rows), "seconds": \(seconds(clock)), "peak_rss_mb": \(peakResidentMB()), \
@@ -40,7 +41,7 @@ if arguments.count == 2, arguments[0] == "profile" {
 }
 
 guard arguments.count >= 3, arguments[0] == "data" else {
-    FileHandle.standardError.write(Data("usage: mlgate-bench data BASE.csv HEAD.csv [--jobs N] | mlgate-bench profile FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: mlgate-bench data BASE.csv HEAD.csv [--jobs N] | mlgate-bench profile FILE [--jobs N]\n".utf8))
     exit(2)
 }
 let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount

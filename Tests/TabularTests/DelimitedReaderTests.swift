@@ -130,3 +130,27 @@ import Testing
         #expect(table.rowCount == 0 && table.columnNames == ["a", "b"])
     }
 }
+
+@Suite struct FormatSniffingTests {
+    @Test(arguments: [
+        ("t.csv", "{\"a\": 1}\n", "looks like JSON"),
+        ("t.tsv", "a,b\n1,2\n", "looks like CSV"),
+        ("t.csv", "a\tb\n1\t2\n", "looks like TSV"),
+        ("t.jsonl", "a,b\n1,2\n", "is it CSV?"),
+        ("t.csv", "PK\u{3}\u{4}rest", "ZIP archive"),
+        ("t.csv", "PAR1xxxx", "Parquet"),
+        ("t.csv", "a,b\n1,\u{0}\n", "binary data"),
+    ])
+    func saysWhatAFileReallyIs(path: String, text: String, message: String) {
+        do {
+            _ = try TableReader.read(Array(text.utf8), path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".hasPrefix("\(path): ") && "\(error)".contains(message), "\(error)")
+        }
+    }
+
+    @Test func aOneColumnCSVIsNotMistakenForAnythingElse() throws {
+        #expect(try TableReader.read(Array("name\nx\ny\n".utf8), path: "t.csv").rowCount == 2)
+    }
+}

@@ -34,7 +34,7 @@ import Testing
         ("{\"a\": 1}\n{\"a\": [1, 2]}\n", 2, 7, "nested"),
         ("{\"a\": 1}\n{\"a\": 1, \"a\": 2}\n", 2, 10, "twice"),
         ("{\"a\": 1} {\"a\": 2}\n", 1, 10, "one object"),
-        ("a,b\n1,2\n", 1, 1, "expected '{'"),
+        ("{\"a\": 1}\n[1, 2]\n", 2, 1, "expected '{'"),
         ("{\"a\": tru}\n", 1, 7, "expected a value"),
         ("{\"a\": \"open\n", 1, 7, "unterminated"),
     ])

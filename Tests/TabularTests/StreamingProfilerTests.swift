@@ -24,7 +24,10 @@ import Testing
     func matchesTheInMemoryProfileAtAnyWindowSize(window: Int) throws {
         let path = try write(Self.sample)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let streamed = try StreamingProfiler.profile(path: path, windowSize: window)
+        let streamed = try StreamingProfiler.profile(path: path, jobs: 2, windowSize: window)
+        let single = try StreamingProfiler.profile(path: path, jobs: 1, windowSize: window)
+        #expect(streamed.columns.map(\.quantiles) == single.columns.map(\.quantiles))
+        #expect(streamed.columns.map(\.mean.bitPattern) == single.columns.map(\.mean.bitPattern))
         let table = try TableReader.read(Array(Self.sample.utf8), path: "s.csv")
         #expect(streamed.rows == table.rowCount)
         let v = streamed.columns[0], column = try #require(table.column("v"))

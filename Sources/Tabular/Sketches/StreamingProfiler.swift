@@ -123,13 +123,20 @@ public struct StreamingProfiler {
         }
     }
 
+    /// Each column's accumulator is updated by exactly one thread.
+    private struct SharedAccumulators: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Accumulator>
+    }
+
     public struct Result: Sendable {
         public let rows: Int
         public let columns: [ColumnSummary]
     }
 
     /// Profiles the delimited file at `path` (CSV, or TSV with `delimiter: 0x09`).
-    public static func profile(path: String, delimiter: UInt8 = UInt8(ascii: ","),
+    /// - Parameter jobs: threads that parse each window and update the columns' summaries; the
+    ///   result is the same for any value (chunks and merges follow the file's order).
+    public static func profile(path: String, delimiter: UInt8 = UInt8(ascii: ","), jobs: Int = 1,
                                windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Result {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .empty(file: path) }
@@ -163,13 +170,20 @@ public struct StreamingProfiler {
                 throw .raggedRow(file: path, line: lines + 1, expected: header.count, found: 0)  // a record longer than the window
             }
             if end > 0 {
-                let (table, used) = try reader.readRecords(UnsafeBufferPointer(rebasing: window[0..<end]), header: header, lineOffset: lines)
+                let (table, used) = try reader.readRecords(UnsafeBufferPointer(rebasing: window[0..<end]), header: header,
+                                                           lineOffset: lines, jobs: jobs)
                 if !typesFixed {
                     reader = DelimitedReader(file: path, delimiter: delimiter,
                                              declared: Dictionary(uniqueKeysWithValues: table.columns.filter { $0.validCount > 0 }.map { ($0.name, $0.kind) }))
                     typesFixed = true
                 }
-                for (i, column) in table.columns.enumerated() { accumulators[i].add(column) }
+                accumulators.withUnsafeMutableBufferPointer { buffer in
+                    let target = SharedAccumulators(buffer: buffer)
+                    _ = Parallel.map(table.columns.count, jobs: jobs) { i in
+                        target.buffer[i].add(table.columns[i])
+                        return true
+                    }
+                }
                 rows += table.rowCount
                 lines += used
             }
