@@ -45,10 +45,23 @@ def categorical_drift(b_counts, h_counts):
     return float(np.sum((ph - pb) * np.log(ph / pb)))
 
 
-def lane_pandas(base, head):
-    import numpy as np
-    import pandas as pd
+def drift(numeric, categorical, values, counts):
+    """PSI, KS and chi-square for every column, as both peers' users would compute them."""
     from scipy import stats
+    drifted = []
+    for name in numeric:
+        b, h = values(name)
+        stats.ks_2samp(b, h, method="asymp")
+        if psi(b, h) >= 0.1:
+            drifted.append(name)
+    for name in categorical:
+        if categorical_drift(counts[0][name], counts[1][name]) >= 0.1:
+            drifted.append(name)
+    return drifted
+
+
+def lane_pandas(base, head):
+    import pandas as pd
     t = time.perf_counter()
     frames = [pd.read_csv(p, engine="c") for p in (base, head)]
     parse = time.perf_counter() - t
@@ -64,22 +77,12 @@ def lane_pandas(base, head):
         counts.append({c: f[c].value_counts().to_dict() for c in categorical})
     profile = time.perf_counter() - t
     t = time.perf_counter()
-    drifted = []
-    for name in numeric:
-        b, h = (f[name].dropna().to_numpy() for f in frames)
-        stats.ks_2samp(b, h, method="asymp")
-        if psi(b, h) >= 0.1:
-            drifted.append(name)
-    for name in categorical:
-        if categorical_drift(counts[0][name], counts[1][name]) >= 0.1:
-            drifted.append(name)
+    drifted = drift(numeric, categorical, lambda name: [f[name].dropna().to_numpy() for f in frames], counts)
     return parse, profile, time.perf_counter() - t, drifted
 
 
 def lane_polars(base, head):
-    import numpy as np
     import polars as pl
-    from scipy import stats
     t = time.perf_counter()
     frames = [pl.read_csv(p) for p in (base, head)]
     parse = time.perf_counter() - t
@@ -105,15 +108,7 @@ def lane_polars(base, head):
         counts.append(per)
     profile = time.perf_counter() - t
     t = time.perf_counter()
-    drifted = []
-    for name in numeric:
-        b, h = (f[name].drop_nulls().to_numpy() for f in frames)
-        stats.ks_2samp(b, h, method="asymp")
-        if psi(b, h) >= 0.1:
-            drifted.append(name)
-    for name in categorical:
-        if categorical_drift(counts[0][name], counts[1][name]) >= 0.1:
-            drifted.append(name)
+    drifted = drift(numeric, categorical, lambda name: [f[name].drop_nulls().to_numpy() for f in frames], counts)
     return parse, profile, time.perf_counter() - t, drifted
 
 

@@ -29,12 +29,7 @@ enum RowHashing {
     }
 
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { Mixing.mix64(x) }
 
     @inline(__always)
     static func combine(_ acc: UInt64, _ value: UInt64) -> UInt64 { mix(acc ^ value) &+ 0x632B_E59B_D9B4_E019 }

@@ -13,12 +13,7 @@ public struct DistinctCounter: Sendable {
     public var isExact: Bool { exact != nil }
 
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { Mixing.mix64(x) }
 
     /// Adds a value by its 64-bit identity (a double's bits, a category's code hash).
     public mutating func insert(_ key: UInt64) {

@@ -44,10 +44,7 @@ public struct QuantileSketch: Sendable {
 
     private mutating func nextBit() -> Bool {
         rng &+= 0x9E37_79B9_7F4A_7C15
-        var z = rng
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return (z ^ (z >> 31)) & 1 == 1
+        return Mixing.mix64(rng) & 1 == 1
     }
 
     private mutating func compress() {
