@@ -20,10 +20,11 @@ let package = Package(
         .target(name: "CMemoryTuning"),
 
         // MARK: Engine
-        // The graph is a line: Tabular → GateKit → Plugins → Engine → Reports → mlgate,
+        // The graph is a line: Tabular → Training / GateKit → Plugins → Engine → Reports → mlgate,
         // with GitRepository (libgit2) and XMLWriting (libxml2) joining at Engine and Reports.
         .target(name: "GitRepository", dependencies: ["CLibgit2"]),
         .target(name: "Tabular", dependencies: ["CZlib"]),
+        .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular"]),
         .target(name: "Engine", dependencies: [
             "GateKit", "GitRepository", "DataValidation",
@@ -53,6 +54,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),

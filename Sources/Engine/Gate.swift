@@ -62,9 +62,9 @@ public struct Gate {
 
         // Data: each side read with its own configuration.
         let headSide = try loadSide(.head, snapshot: head, configuration: headConfig.configuration,
-                                    naming: headConfig.configuration, progress: progress)
+                                    naming: headConfig.configuration, jobs: options.jobs, progress: progress)
         let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig?.configuration,
-                                        naming: baselineConfig?.configuration ?? headConfig.configuration, progress: progress)
+                                        naming: baselineConfig?.configuration ?? headConfig.configuration, jobs: options.jobs, progress: progress)
 
         let changedPaths: [ChangedPath]
         do {
@@ -127,14 +127,15 @@ public struct Gate {
         }
     }
 
-    /// Reads and parses the data files of one side.
+    /// Reads and parses the data files of one side. The data files' bytes are dropped once
+    /// parsed (the tables hold what checks need); other files checks read are kept.
     ///
     /// - Parameters:
     ///   - configuration: the side's own configuration, nil when it has none.
     ///   - naming: the configuration that names the files (a baseline without its own uses head's).
     ///     Head's files must exist; a baseline without them simply has nothing to compare.
     private func loadSide(_ role: Side.Role, snapshot: RevisionSnapshot, configuration: Configuration?,
-                          naming: Configuration, progress: (String) -> Void) throws(GateError) -> Side {
+                          naming: Configuration, jobs: Int, progress: (String) -> Void) throws(GateError) -> Side {
         let required = role == .head
         let declared = Self.declaredTypes(naming)
         var tables: [String: Table] = [:]
@@ -144,10 +145,10 @@ public struct Gate {
                 if required { throw .missingDataFile(key: key, path: path, revision: snapshot.label) }
                 continue
             }
-            files[path] = bytes
             let clock = ContinuousClock.now
             do {
-                tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))", declared: declared)
+                tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
+                                                   declared: declared, jobs: jobs)
             } catch {
                 throw .data(error)
             }

@@ -39,7 +39,7 @@ public struct Side: Sendable {
     public let configuration: Configuration?
     /// Parsed data files by their `data:` key (`train`, `holdout`); absent when the file is.
     public let tables: [String: Table]
-    /// Raw bytes of every file read at this side, by repository path.
+    /// Raw bytes of the other files checks read at this side (behavioural cases), by path.
     public let files: [String: [UInt8]]
 
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Reference coefficients for mlgate's ridge and logistic regression, from scikit-learn.
+
+    pip install numpy pandas scikit-learn
+    python3 Tests/TrainingTests/Reference/make_linear_reference.py
+
+Same preprocessing as mlgate's FeatureEncoder: numeric columns mean-imputed and standardised,
+categorical columns with missing values as "(missing)" and one-hot encoded (sorted levels).
+Writes linear.json.
+"""
+import json
+import os
+
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+TRAIN = "fixtures/clean/base/data/train.csv"
+
+
+def design(numeric, categorical):
+    return ColumnTransformer([
+        ("num", Pipeline([("impute", SimpleImputer(strategy="mean")), ("scale", StandardScaler())]), numeric),
+        ("cat", Pipeline([("impute", SimpleImputer(strategy="constant", fill_value="(missing)")),
+                          ("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), categorical),
+    ])
+
+
+def main():
+    df = pd.read_csv(os.path.join(ROOT, TRAIN), dtype={"region": str})
+    out = {"train": TRAIN}
+
+    numeric, categorical = ["age", "income", "credit_score"], ["region"]
+    x = design(numeric, categorical).fit_transform(df)
+    model = LogisticRegression(C=0.5, tol=1e-12, max_iter=100000).fit(x, df["approved"])
+    out["logistic"] = {"features": numeric + categorical, "C": 0.5, "coefficients": model.coef_[0].tolist(),
+                       "intercept": float(model.intercept_[0])}
+
+    numeric, categorical = ["age", "income"], ["region"]
+    x = design(numeric, categorical).fit_transform(df)
+    ridge = Ridge(alpha=3.0).fit(x, df["credit_score"])
+    out["ridge"] = {"features": numeric + categorical, "target": "credit_score", "alpha": 3.0,
+                    "coefficients": ridge.coef_.tolist(), "intercept": float(ridge.intercept_),
+                    "first_predictions": ridge.predict(x[:5]).tolist()}
+    with open(os.path.join(HERE, "linear.json"), "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
