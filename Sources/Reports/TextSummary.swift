@@ -10,7 +10,9 @@ public enum TextSummary {
         let width = min(48, checks.map(\.id.count).max() ?? 0)
         for check in checks where verbose || check.status >= .warn || checks.count <= 20 {
             let label = check.status.rawValue.uppercased().padding(5)
-            lines.append("  \(label) \(check.id.padding(width))  \(firstSentence(check.message))")
+            // What failed or warned is said in full; passes fit one line.
+            let message = check.status >= .warn ? check.message : firstSentence(check.message)
+            lines.append("  \(label) \(check.id.padding(width))  \(message)")
         }
         lines.append("\(checks.count) checks: \(Presentation.tally(checks))")
         lines.append("reproduce: \(report.command)")
