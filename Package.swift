@@ -54,7 +54,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"], exclude: ["Reference"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),

@@ -1,0 +1,128 @@
+import Tabular
+
+/// Maps one feature's values to at most `maxBins` bins plus one bin for missing values.
+///
+/// Invariants: bins are ordered like values (numeric), so "bin ≤ t" is "value ≤ bound t";
+/// the last bin (`missingBin`) holds missing values and, for categories, nothing else.
+public struct BinMapper: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Bin i holds values ≤ bounds[i] and > bounds[i − 1]; the last bound is +∞.
+        case numeric(bounds: [Double])
+        /// Bin i holds levels[i]; levels not listed (rare or unseen) share the bin after them.
+        case categorical(levels: [String])
+    }
+
+    public let kind: Kind
+
+    /// The bin of missing values: one past the value bins.
+    public var missingBin: Int {
+        switch kind {
+        case .numeric(let bounds): bounds.count
+        case .categorical(let levels): levels.count + 1
+        }
+    }
+
+    public var binCount: Int { missingBin + 1 }
+
+    /// Values kept to choose numeric bounds (LightGBM's `bin_construct_sample_cnt`).
+    public static let sampleSize = 200_000
+
+    /// Chooses bins from a training column.
+    ///
+    /// Numeric: one bin per distinct value when there are few, else equal-frequency cuts at
+    /// midpoints between distinct values (as LightGBM), from a seeded sample of at most
+    /// 200,000 values. Categorical: the most frequent `maxBins − 1` levels, the rest together.
+    public init(column: Column, maxBins: Int, seed: UInt64) {
+        switch column.storage {
+        case .numeric(let values):
+            var present = values.filter { !$0.isNaN }
+            if present.count > Self.sampleSize {
+                var rng = SeededRandom(seed: seed)
+                // A partial Fisher–Yates shuffle: the first sampleSize entries are the sample.
+                for i in 0..<Self.sampleSize {
+                    let j = i + Int(rng.next() % UInt64(present.count - i))
+                    present.swapAt(i, j)
+                }
+                present.removeLast(present.count - Self.sampleSize)
+            }
+            kind = .numeric(bounds: Self.bounds(RadixSort.sortedNonMissing(present), maxBins: maxBins))
+        case .categorical(let codes, let levels):
+            var counts = [Int](repeating: 0, count: levels.count)
+            for code in codes where code >= 0 { counts[Int(code)] += 1 }
+            let ranked = levels.indices.filter { counts[$0] > 0 }
+                .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            kind = .categorical(levels: ranked.prefix(max(1, maxBins - 1)).map { levels[$0] })
+        }
+    }
+
+    static func bounds(_ sorted: [Double], maxBins: Int) -> [Double] {
+        guard !sorted.isEmpty else { return [.infinity] }
+        var distinct: [Double] = []
+        var counts: [Int] = []
+        for v in sorted {
+            if distinct.last == v { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
+        }
+        var bounds: [Double] = []
+        if distinct.count <= maxBins {
+            for i in 0..<(distinct.count - 1) { bounds.append((distinct[i] + distinct[i + 1]) / 2) }
+        } else {
+            let perBin = Double(sorted.count) / Double(maxBins)
+            var accumulated = 0
+            var target = perBin
+            for i in 0..<(distinct.count - 1) {
+                accumulated += counts[i]
+                if Double(accumulated) >= target {
+                    bounds.append((distinct[i] + distinct[i + 1]) / 2)
+                    if bounds.count == maxBins - 1 { break }
+                    target = Double(accumulated) + perBin
+                }
+            }
+        }
+        bounds.append(.infinity)
+        return bounds
+    }
+
+    /// The bin of every row of `column` (which must be of this mapper's kind, or absent).
+    public func bins(_ column: Column?, rows: Int) -> [UInt8] {
+        var out = [UInt8](repeating: UInt8(missingBin), count: rows)
+        guard let column else { return out }
+        switch (kind, column.storage) {
+        case (.numeric(let bounds), .numeric(let values)):
+            for r in 0..<rows {
+                let v = values[r]
+                guard !v.isNaN else { continue }
+                // Binary search: the first bound ≥ v.
+                var lo = 0, hi = bounds.count - 1
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if v <= bounds[mid] { hi = mid } else { lo = mid + 1 }
+                }
+                out[r] = UInt8(lo)
+            }
+        case (.categorical(let levels), .categorical(let codes, let columnLevels)):
+            let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            let other = levels.count
+            let map = columnLevels.map { UInt8(index[$0] ?? other) }
+            for r in 0..<rows where codes[r] >= 0 { out[r] = map[Int(codes[r])] }
+        case (.categorical(let levels), .numeric):
+            let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            for r in 0..<rows {
+                let text = column.text(at: r)
+                if !text.isEmpty { out[r] = UInt8(index[text] ?? levels.count) }
+            }
+        case (.numeric, .categorical):
+            break   // retyped since training: every value reads as missing
+        }
+        return out
+    }
+}
+
+/// SplitMix64 as a seeded generator: bagging, column sampling and bin samples.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Mixing.mix64(state &- 0x9E37_79B9_7F4A_7C15)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Tabular
+
+/// Histogram gradient-boosted decision trees (as LightGBM): quantile bins with a missing-value
+/// bin, leaf-wise growth, histogram subtraction, L2-regularised leaves, row and column
+/// subsampling from a seeded generator, categorical features split on category sets.
+///
+/// Deterministic: the same data, parameters and seed give the same model, bit for bit, for
+/// any `jobs` — work is split by feature or by row and always combined in index order.
+public struct GradientBoostedTrees: Sendable, Equatable {
+    public struct Parameters: Sendable, Equatable {
+        public var trees = 100
+        public var leaves = 31
+        public var learningRate = 0.1
+        public var maxBins = 255
+        public var minSamplesLeaf = 20
+        public var minHessian = 1e-3
+        public var l2 = 0.0
+        public var subsample = 1.0
+        public var colsample = 1.0
+        public var seed: UInt64 = 0
+        public init() {}
+    }
+
+    /// What is learnt, with its labels.
+    public enum Targets: Sendable {
+        /// Log loss; `true` is the positive class.
+        case binary([Bool])
+        /// Squared error.
+        case regression([Double])
+        /// Softmax over `classes` classes; labels are class indices.
+        case multiclass([Int], classes: Int)
+
+        var count: Int {
+            switch self {
+            case .binary(let y): y.count
+            case .regression(let y): y.count
+            case .multiclass(let y, _): y.count
+            }
+        }
+
+        var outputs: Int {
+            if case .multiclass(_, let k) = self { return k }
+            return 1
+        }
+    }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case noRows
+        case noFeatures
+        case oneClass
+
+        public var description: String {
+            switch self {
+            case .noRows: "no training rows with a label"
+            case .noFeatures: "no feature columns to train on"
+            case .oneClass: "every training label is the same class; a classifier needs both"
+            }
+        }
+    }
+
+    public let features: [String]
+    public let mappers: [BinMapper]
+    public let parameters: Parameters
+    /// Per iteration, one tree per output (class).
+    public let trees: [[Tree]]
+    public let initialScores: [Double]
+    public let isClassifier: Bool
+
+    public init(fitting table: Table, features: [String], targets: Targets, parameters: Parameters, jobs: Int = 1) throws(Failure) {
+        let n = table.rowCount
+        guard n > 0, targets.count == n else { throw .noRows }
+        let present = features.filter { table.column($0) != nil }
+        guard !present.isEmpty else { throw .noFeatures }
+        if case .binary(let y) = targets, !(y.contains(true) && y.contains(false)) { throw .oneClass }
+
+        let mappers: [BinMapper] = Parallel.map(present.count, jobs: jobs) { i in
+            BinMapper(column: table.column(present[i])!, maxBins: parameters.maxBins, seed: parameters.seed &+ UInt64(i))
+        }
+        let columns: [[UInt8]] = Parallel.map(present.count, jobs: jobs) { i in mappers[i].bins(table.column(present[i]), rows: n) }
+        let grower = TreeGrower(columns: columns, missingBins: mappers.map(\.missingBin),
+                                categorical: mappers.map { if case .categorical = $0.kind { true } else { false } },
+                                finder: SplitFinder(lambda: parameters.l2, minSamplesLeaf: parameters.minSamplesLeaf, minHessian: parameters.minHessian),
+                                maxLeaves: parameters.leaves, jobs: jobs)
+
+        let k = targets.outputs
+        let initial = Self.initialScores(targets)
+        // Raw scores, row-major by output: scores[r * k + c].
+        var scores = [Double](repeating: 0, count: n * k)
+        for r in 0..<n { for c in 0..<k { scores[r * k + c] = initial[c] } }
+        var rng = SeededRandom(seed: parameters.seed)
+        var forest: [[Tree]] = []
+        var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
+        let allRows = (0..<n).map(Int32.init)
+
+        for _ in 0..<parameters.trees {
+            let rows = parameters.subsample < 1 ? allRows.filter { _ in Double(rng.next() >> 11) / Double(1 << 53) < parameters.subsample } : allRows
+            var features = Array(0..<present.count)
+            if parameters.colsample < 1 {
+                let keep = max(1, Int((parameters.colsample * Double(present.count)).rounded(.down)))
+                for i in 0..<keep { features.swapAt(i, i + Int(rng.next() % UInt64(present.count - i))) }
+                features = Array(features.prefix(keep)).sorted()
+            }
+            var iteration: [Tree] = []
+            let snapshot = scores
+            for c in 0..<k {
+                Self.gradients(targets, scores: snapshot, output: c, outputs: k, gradients: &gradients, hessians: &hessians)
+                let (tree, _) = grower.grow(rows: rows, features: features, gradients: gradients, hessians: hessians,
+                                            learningRate: parameters.learningRate)
+                iteration.append(tree)
+                // Every row's score moves by its leaf, bagged or not.
+                let missing = mappers.map(\.missingBin)
+                let updates: [Double] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
+                    tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                }
+                for r in 0..<n { scores[r * k + c] += updates[r] }
+            }
+            forest.append(iteration)
+        }
+        self.features = present
+        self.mappers = mappers
+        self.parameters = parameters
+        self.trees = forest
+        self.initialScores = initial
+        if case .regression = targets { isClassifier = false } else { isClassifier = true }
+    }
+
+    /// LightGBM's `boost_from_average`: the log-odds of the base rate, the mean, or zeros.
+    static func initialScores(_ targets: Targets) -> [Double] {
+        switch targets {
+        case .binary(let y):
+            let p = Double(y.filter { $0 }.count) / Double(y.count)
+            return [log(p / (1 - p))]
+        case .regression(let y):
+            return [y.reduce(0, +) / Double(y.count)]
+        case .multiclass(_, let k):
+            return [Double](repeating: 0, count: k)
+        }
+    }
+
+    static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int,
+                          gradients: inout [Double], hessians: inout [Double]) {
+        switch targets {
+        case .binary(let y):
+            for r in 0..<y.count {
+                let p = 1 / (1 + exp(-scores[r]))
+                gradients[r] = p - (y[r] ? 1 : 0)
+                hessians[r] = max(p * (1 - p), 1e-16)
+            }
+        case .regression(let y):
+            for r in 0..<y.count {
+                gradients[r] = scores[r] - y[r]
+                hessians[r] = 1
+            }
+        case .multiclass(let y, _):
+            // LightGBM scales the softmax hessian by k / (k − 1).
+            let factor = Double(k) / Double(k - 1)
+            for r in 0..<y.count {
+                var peak = -Double.infinity
+                for j in 0..<k { peak = max(peak, scores[r * k + j]) }
+                var sum = 0.0
+                for j in 0..<k { sum += exp(scores[r * k + j] - peak) }
+                let p = exp(scores[r * k + c] - peak) / sum
+                gradients[r] = p - (y[r] == c ? 1 : 0)
+                hessians[r] = max(factor * p * (1 - p), 1e-16)
+            }
+        }
+    }
+
+    /// Raw scores for `table`, row-major by output (one per class for multiclass).
+    public func predictRaw(_ table: Table, jobs: Int = 1) -> [Double] {
+        let n = table.rowCount, k = initialScores.count
+        let columns = zip(features, mappers).map { $1.bins(table.column($0), rows: n) }
+        let missing = mappers.map(\.missingBin)
+        let rows: [[Double]] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
+            var score = initialScores
+            for iteration in trees {
+                for (c, tree) in iteration.enumerated() {
+                    score[c] += tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                }
+            }
+            return score
+        }
+        return rows.flatMap { $0 }
+    }
+
+    /// The positive class's probability (binary), the prediction (regression), or the
+    /// probability of each class, row-major (multiclass).
+    public func predict(_ table: Table, jobs: Int = 1) -> [Double] {
+        let raw = predictRaw(table, jobs: jobs)
+        let k = initialScores.count
+        if !isClassifier { return raw }
+        if k == 1 { return raw.map { 1 / (1 + exp(-$0)) } }
+        var out = raw
+        for r in 0..<(raw.count / k) {
+            let slice = raw[(r * k)..<((r + 1) * k)]
+            let peak = slice.max()!
+            let sum = slice.reduce(0) { $0 + exp($1 - peak) }
+            for c in 0..<k { out[r * k + c] = exp(raw[r * k + c] - peak) / sum }
+        }
+        return out
+    }
+}

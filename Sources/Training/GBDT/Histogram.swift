@@ -1,0 +1,54 @@
+/// Sums of gradients, hessians and counts per bin of one feature over the rows of a leaf.
+struct Histogram: Sendable {
+    var gradient: [Double]
+    var hessian: [Double]
+    var count: [Int32]
+
+    init(bins: Int) {
+        gradient = [Double](repeating: 0, count: bins)
+        hessian = [Double](repeating: 0, count: bins)
+        count = [Int32](repeating: 0, count: bins)
+    }
+
+    /// Accumulates `rows` in their order, so sums never depend on threads.
+    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>,
+         gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>) {
+        self.init(bins: bins)
+        gradient.withUnsafeMutableBufferPointer { g in
+            hessian.withUnsafeMutableBufferPointer { h in
+                count.withUnsafeMutableBufferPointer { c in
+                    for r in rows {
+                        let row = Int(r)
+                        let b = Int(column[row])
+                        g[b] += gradients[row]
+                        h[b] += hessians[row]
+                        c[b] += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The reference kernel the fast one is tested against: one row at a time, no pointers.
+    static func naive(bins: Int, column: [UInt8], rows: [Int32], gradients: [Double], hessians: [Double]) -> Histogram {
+        var histogram = Histogram(bins: bins)
+        for r in rows {
+            let b = Int(column[Int(r)])
+            histogram.gradient[b] += gradients[Int(r)]
+            histogram.hessian[b] += hessians[Int(r)]
+            histogram.count[b] += 1
+        }
+        return histogram
+    }
+
+    /// The sibling's histogram: parent − self (histogram subtraction: only the smaller child is counted).
+    func subtracted(from parent: Histogram) -> Histogram {
+        var sibling = parent
+        for b in 0..<gradient.count {
+            sibling.gradient[b] -= gradient[b]
+            sibling.hessian[b] -= hessian[b]
+            sibling.count[b] -= count[b]
+        }
+        return sibling
+    }
+}

@@ -1,0 +1,43 @@
+/// One regression tree over binned features.
+///
+/// Internal nodes send a row left when its bin is ≤ `threshold` (numeric) or in `leftBins`
+/// (categorical); the missing bin goes where `missingLeft` says. Leaves hold the value
+/// added to the raw score, the learning rate already applied.
+public struct Tree: Sendable, Equatable {
+    public struct Node: Sendable, Equatable {
+        public var feature: Int
+        public var threshold: Int
+        /// Categorical splits: the bins that go left (a 256-bit set).
+        public var leftBins: [UInt64]?
+        public var missingLeft: Bool
+        public var left: Int
+        public var right: Int
+        public var gain: Double
+    }
+
+    /// Internal nodes; child indices ≥ 0 name nodes, negative ones name leaves as ~index.
+    public var nodes: [Node] = []
+    public var leafValues: [Double] = []
+
+    /// The leaf a row lands in, given its bin for each feature.
+    @inline(__always)
+    func leaf(_ bin: (Int) -> Int, missingBins: [Int]) -> Int {
+        guard !nodes.isEmpty else { return 0 }
+        var index = 0
+        while true {
+            let node = nodes[index]
+            let b = bin(node.feature)
+            let goLeft: Bool
+            if b == missingBins[node.feature] {
+                goLeft = node.missingLeft
+            } else if let set = node.leftBins {
+                goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0
+            } else {
+                goLeft = b <= node.threshold
+            }
+            let next = goLeft ? node.left : node.right
+            if next < 0 { return ~next }
+            index = next
+        }
+    }
+}

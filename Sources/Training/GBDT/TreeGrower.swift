@@ -1,0 +1,99 @@
+import Tabular
+
+/// Grows one tree leaf-wise (best-first, as LightGBM): the leaf whose best split gains most
+/// is split next, until `maxLeaves` leaves or no split gains. Histograms are built for the
+/// smaller child only; the larger one's is the parent's minus it.
+struct TreeGrower {
+    let columns: [[UInt8]]
+    let missingBins: [Int]
+    let categorical: [Bool]
+    let finder: SplitFinder
+    let maxLeaves: Int
+    let jobs: Int
+
+    private struct Leaf {
+        var rows: [Int32]
+        var histograms: [Histogram]
+        var best: SplitFinder.Candidate?
+        var gradient: Double
+        var hessian: Double
+        /// Where this leaf hangs: the node and side pointing at it (nil for the root).
+        var parent: (node: Int, left: Bool)?
+    }
+
+    /// Grows a tree on `rows` over `features`; leaf values are −G/(H + λ) · `learningRate`.
+    /// - Returns: the tree and, for each leaf, the rows that landed in it.
+    func grow(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double], learningRate: Double) -> (Tree, [[Int32]]) {
+        var tree = Tree()
+        var leaves = [makeLeaf(rows: rows, histograms: histograms(rows: rows, features: features, gradients: gradients, hessians: hessians),
+                               features: features, parent: nil)]
+        while leaves.count < maxLeaves {
+            // The most gainful split; ties go to the lowest leaf, so growth is deterministic.
+            var chosen = -1
+            for (i, leaf) in leaves.enumerated() where (leaf.best?.gain ?? 0) > 0 {
+                if chosen < 0 || leaf.best!.gain > leaves[chosen].best!.gain { chosen = i }
+            }
+            guard chosen >= 0, let split = leaves[chosen].best else { break }
+            let leaf = leaves[chosen]
+            let column = columns[split.feature]
+            let missing = missingBins[split.feature]
+            var left: [Int32] = [], right: [Int32] = []
+            left.reserveCapacity(leaf.rows.count)
+            right.reserveCapacity(leaf.rows.count)
+            for r in leaf.rows {
+                let b = Int(column[Int(r)])
+                let goLeft: Bool
+                if b == missing { goLeft = split.missingLeft }
+                else if let set = split.leftBins { goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+                else { goLeft = b <= split.threshold }
+                if goLeft { left.append(r) } else { right.append(r) }
+            }
+            let node = tree.nodes.count
+            tree.nodes.append(Tree.Node(feature: split.feature, threshold: split.threshold, leftBins: split.leftBins,
+                                        missingLeft: split.missingLeft, left: ~chosen, right: ~leaves.count, gain: split.gain))
+            if let parent = leaf.parent {
+                if parent.left { tree.nodes[parent.node].left = node } else { tree.nodes[parent.node].right = node }
+            }
+            let smallerIsLeft = left.count <= right.count
+            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: features, gradients: gradients, hessians: hessians)
+            let largeHistograms = zip(smallHistograms, leaf.histograms).map { $0.subtracted(from: $1) }
+            let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
+            let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
+            leaves[chosen] = makeLeaf(rows: left, histograms: leftHistograms, features: features, parent: (node, true))
+            leaves.append(makeLeaf(rows: right, histograms: rightHistograms, features: features, parent: (node, false)))
+        }
+        tree.leafValues = leaves.map { -$0.gradient / ($0.hessian + finder.lambda) * learningRate }
+        return (tree, leaves.map(\.rows))
+    }
+
+    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], parent: (node: Int, left: Bool)?) -> Leaf {
+        // Totals from the first feature's histogram: every row is in exactly one of its bins.
+        var g = 0.0, h = 0.0
+        if let first = histograms.first {
+            for b in 0..<first.gradient.count { g += first.gradient[b]; h += first.hessian[b] }
+        }
+        let candidates: [SplitFinder.Candidate?] = Parallel.map(features.count, jobs: jobs) { i in
+            finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]])
+        }
+        var best: SplitFinder.Candidate?
+        for candidate in candidates {
+            if let candidate, candidate.gain > (best?.gain ?? 0) { best = candidate }
+        }
+        return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, parent: parent)
+    }
+
+    private func histograms(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double]) -> [Histogram] {
+        Parallel.map(features.count, jobs: rows.count < 2048 ? 1 : jobs) { i in
+            let f = features[i]
+            return columns[f].withUnsafeBufferPointer { column in
+                rows.withUnsafeBufferPointer { rows in
+                    gradients.withUnsafeBufferPointer { g in
+                        hessians.withUnsafeBufferPointer { h in
+                            Histogram(bins: missingBins[f] + 1, column: column, rows: rows, gradients: g, hessians: h)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

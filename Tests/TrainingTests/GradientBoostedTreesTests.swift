@@ -1,0 +1,111 @@
+import Foundation
+import Tabular
+import Testing
+@testable import Training
+
+/// The boosted trees against LightGBM (Reference/make_gbdt_reference.py) and for determinism.
+@Suite struct GradientBoostedTreesTests {
+    struct Reference: Decodable {
+        struct Binary: Decodable { let features: [String]; let target: String; let lightgbm_auc: Double; let sklearn_auc: Double }
+        struct Regression: Decodable { let features: [String]; let target: String; let lightgbm_rmse: Double }
+        let binary: Binary
+        let regression: Regression
+    }
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference")
+    static let reference = try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: directory.appendingPathComponent("gbdt.json")))
+    static func table(_ name: String) -> Table {
+        try! TableReader.read([UInt8](Data(contentsOf: directory.appendingPathComponent("loans/\(name).csv"))), path: "\(name).csv")
+    }
+    static let train = table("train")
+    static let holdout = table("holdout")
+
+    static var parameters: GradientBoostedTrees.Parameters {
+        var p = GradientBoostedTrees.Parameters()
+        p.trees = 50
+        p.leaves = 15
+        p.learningRate = 0.1
+        p.seed = 42
+        return p
+    }
+
+    static func labels(_ table: Table) -> [Bool] { table.column("approved")!.numericValues!.map { $0 == 1 } }
+
+    @Test func binaryAUCIsWithinHalfAPointOfLightGBM() throws {
+        let r = Self.reference.binary
+        let model = try GradientBoostedTrees(fitting: Self.train, features: r.features, targets: .binary(Self.labels(Self.train)),
+                                             parameters: Self.parameters, jobs: 2)
+        let auc = Metrics.rocAUC(labels: Self.labels(Self.holdout), scores: model.predict(Self.holdout))
+        #expect(abs(auc - r.lightgbm_auc) <= 0.005, "AUC \(auc) vs LightGBM \(r.lightgbm_auc), scikit-learn \(r.sklearn_auc)")
+    }
+
+    @Test func regressionRMSEIsCloseToLightGBMs() throws {
+        let r = Self.reference.regression
+        let y = Self.train.column(r.target)!.numericValues!
+        let model = try GradientBoostedTrees(fitting: Self.train, features: r.features, targets: .regression(y),
+                                             parameters: Self.parameters, jobs: 2)
+        let rmse = Metrics.rmse(Self.holdout.column(r.target)!.numericValues!, model.predict(Self.holdout))
+        #expect(abs(rmse - r.lightgbm_rmse) / r.lightgbm_rmse <= 0.02, "RMSE \(rmse) vs LightGBM \(r.lightgbm_rmse)")
+    }
+
+    @Test func multiclassLearnsMoreThanThePrior() throws {
+        // Region is independent of the other columns in the generator; income bands are not.
+        let income = Self.train.column("income")!.numericValues!
+        let classes = income.map { $0 < 30_000 ? 0 : $0 < 50_000 ? 1 : 2 }
+        let model = try GradientBoostedTrees(fitting: Self.train, features: ["age", "credit_score", "approved"],
+                                             targets: .multiclass(classes, classes: 3), parameters: Self.parameters, jobs: 2)
+        let probabilities = model.predict(Self.train)
+        #expect(probabilities.count == 3 * Self.train.rowCount)
+        for r in 0..<10 { #expect(abs(probabilities[r * 3] + probabilities[r * 3 + 1] + probabilities[r * 3 + 2] - 1) < 1e-12) }
+        let withIncome = try GradientBoostedTrees(fitting: Self.train, features: ["income"], targets: .multiclass(classes, classes: 3),
+                                                  parameters: Self.parameters, jobs: 2)
+        let p = withIncome.predict(Self.train)
+        var correct = 0
+        for r in 0..<classes.count {
+            let scores = [p[r * 3], p[r * 3 + 1], p[r * 3 + 2]]
+            let predicted = scores.firstIndex(of: scores.max()!)!
+            if predicted == classes[r] { correct += 1 }
+        }
+        #expect(Double(correct) / Double(classes.count) > 0.99)
+    }
+
+    @Test func theSameSeedGivesTheSameModelForAnyThreadCount() throws {
+        var parameters = Self.parameters
+        parameters.subsample = 0.8
+        parameters.colsample = 0.75
+        let features = ["age", "income", "credit_score", "region", "postcode"]
+        let targets = GradientBoostedTrees.Targets.binary(Self.labels(Self.train))
+        let one = try GradientBoostedTrees(fitting: Self.train, features: features, targets: targets, parameters: parameters, jobs: 1)
+        let two = try GradientBoostedTrees(fitting: Self.train, features: features, targets: targets, parameters: parameters, jobs: 2)
+        let four = try GradientBoostedTrees(fitting: Self.train, features: features, targets: targets, parameters: parameters, jobs: 4)
+        #expect(one == two && two == four)
+        #expect(one.predict(Self.holdout, jobs: 1).map(\.bitPattern) == four.predict(Self.holdout, jobs: 4).map(\.bitPattern))
+        parameters.seed = 43
+        let other = try GradientBoostedTrees(fitting: Self.train, features: features, targets: targets, parameters: parameters, jobs: 2)
+        #expect(other != one)
+    }
+
+    @Test func theFastHistogramEqualsTheNaiveKernel() {
+        var rng = SeededRandom(seed: 3)
+        let n = 5000
+        let column = (0..<n).map { _ in UInt8(rng.next() % 40) }
+        let rows = (0..<n).filter { _ in rng.next() % 3 != 0 }.map(Int32.init)
+        let g = (0..<n).map { _ in Double(rng.next() % 1000) / 999 - 0.5 }
+        let h = (0..<n).map { _ in Double(rng.next() % 1000) / 999 }
+        let naive = Histogram.naive(bins: 41, column: column, rows: rows, gradients: g, hessians: h)
+        let fast = column.withUnsafeBufferPointer { c in rows.withUnsafeBufferPointer { r in
+            g.withUnsafeBufferPointer { gp in h.withUnsafeBufferPointer { hp in Histogram(bins: 41, column: c, rows: r, gradients: gp, hessians: hp) } } } }
+        #expect(fast.gradient == naive.gradient && fast.hessian == naive.hessian && fast.count == naive.count)
+    }
+
+    @Test func missingValuesAndUnseenCategoriesAreScored() throws {
+        let text = "x,c,y\n1,a,0\n2,b,1\n,a,1\n4,,0\n"
+        let table = try TableReader.read(Array(String(repeating: text, count: 1).utf8), path: "t.csv")
+        var parameters = Self.parameters
+        parameters.minSamplesLeaf = 1
+        let model = try GradientBoostedTrees(fitting: table, features: ["x", "c"], targets: .binary([false, true, true, false]),
+                                             parameters: parameters)
+        let unseen = try TableReader.read(Array("x,c\n,zz\n3,b\n".utf8), path: "u.csv")
+        #expect(model.predict(unseen).allSatisfy { $0 > 0 && $0 < 1 })
+    }
+}
