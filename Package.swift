@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular"]),
         .target(name: "Engine", dependencies: [
-            "GateKit", "GitRepository", "DataValidation",
+            "GateKit", "GitRepository", "DataValidation", "ModelEvaluation",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
@@ -35,6 +35,7 @@ let package = Package(
 
         // MARK: Plugins
         .target(name: "DataValidation", dependencies: ["GateKit", "Tabular"], path: "Plugins/DataValidation"),
+        .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training"], path: "Plugins/ModelEvaluation"),
 
         // MARK: CLI
         .executableTarget(name: "mlgate", dependencies: [
@@ -57,6 +58,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
+        .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "GateKit", "Training"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),
     ]

@@ -1,4 +1,5 @@
 import DataValidation
+import ModelEvaluation
 import Foundation
 import GateKit
 import GitRepository
@@ -9,7 +10,7 @@ public struct Gate {
     public static let version = "0.1.0"
 
     /// The built-in plugins, in the order reports list them.
-    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin()]
+    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin()]
 
     public let plugins: [any Plugin]
 

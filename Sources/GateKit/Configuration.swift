@@ -120,8 +120,10 @@ public struct ModelEvaluationPolicy: Sendable, Equatable {
     /// nil: the task's defaults.
     public var metrics: [String]?
     public var primary: String?
-    public var min: [MetricBound] = []
-    public var maxDrop: [MetricBound] = []
+    /// nil when the configuration does not say: no minimum.
+    public var min: [MetricBound]?
+    /// nil when the configuration does not say: the primary metric may drop by 0.01.
+    public var maxDrop: [MetricBound]?
     public var bootstrap = 1000
     public var slices: [String] = []
     public init() {}

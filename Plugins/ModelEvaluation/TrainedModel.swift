@@ -1,0 +1,133 @@
+import GateKit
+import Training
+
+/// What one side's configuration says to learn, and the labels it learns from.
+struct LearningTask: Sendable {
+    let kind: TaskKind
+    let target: String
+    let features: [String]
+    /// Binary: the level that counts as positive. Multiclass: the classes, in index order.
+    let positive: String?
+    let classes: [String]
+
+    /// Reads the task from a configuration and its training table.
+    init(configuration: Configuration, train: Table) throws(ModelError) {
+        kind = configuration.task
+        target = configuration.target
+        guard let label = train.column(target) else { throw .missingTarget(target) }
+        let excluded = Set(configuration.features.ignore + [target])
+            .union(Set(configuration.features.protected).subtracting(configuration.features.useProtected))
+        features = train.columnNames.filter { !excluded.contains($0) }
+        let levels = CategoricalProfile(column: label).counts.map(\.level)
+        switch kind {
+        case .binary:
+            if let given = configuration.positive {
+                guard levels.contains(given) else { throw .unknownPositive(given, levels) }
+                positive = given
+            } else {
+                guard let found = ["1", "true", "yes", "True", "Yes"].first(where: levels.contains) else { throw .noDefaultPositive(levels) }
+                positive = found
+            }
+            classes = []
+        case .multiclass:
+            positive = nil
+            classes = levels.sorted()
+        case .regression:
+            guard label.kind == .numeric else { throw .nonNumericTarget(target) }
+            positive = nil
+            classes = []
+        }
+    }
+
+    /// Rows of `table` with a label, and the labels.
+    func labelled(_ table: Table) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double])? {
+        guard let column = table.column(target) else { return nil }
+        var rows: [Int] = [], binary: [Bool] = [], classIndex: [Int] = [], values: [Double] = []
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        for r in 0..<table.rowCount {
+            let text = column.text(at: r)
+            guard !text.isEmpty else { continue }
+            switch kind {
+            case .binary: binary.append(text == positive)
+            case .multiclass:
+                guard let c = index[text] else { continue }   // a class training never saw cannot be scored
+                classIndex.append(c)
+            case .regression:
+                guard let v = column.numericValues?[r], v.isFinite else { continue }
+                values.append(v)
+            }
+            rows.append(r)
+        }
+        return (rows, binary, classIndex, values)
+    }
+}
+
+enum ModelError: Error, Equatable, CustomStringConvertible {
+    case missingTarget(String)
+    case unknownPositive(String, [String])
+    case noDefaultPositive([String])
+    case nonNumericTarget(String)
+    case unsupported(String)
+    case training(String)
+
+    var description: String {
+        switch self {
+        case .missingTarget(let t): "the target column '\(t)' is not in the training data"
+        case .unknownPositive(let p, let levels): "positive: '\(p)' is not a value of the target (values: \(levels.prefix(10).joined(separator: ", ")))"
+        case .noDefaultPositive(let levels): "the target's values (\(levels.prefix(10).joined(separator: ", "))) include none of 1, true, yes; set positive: in mlgate.yml"
+        case .nonNumericTarget(let t): "task: regression needs a numeric target, and '\(t)' is not"
+        case .unsupported(let what): what
+        case .training(let why): "training failed: \(why)"
+        }
+    }
+}
+
+/// A fitted model of one of the three kinds the configuration names.
+enum TrainedModel: Sendable {
+    case gbdt(GradientBoostedTrees)
+    case logistic(LogisticRegression)
+    case ridge(RidgeRegression)
+
+    static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int) throws(ModelError) -> TrainedModel {
+        guard let labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
+        let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
+        switch spec.kind {
+        case .gbdt:
+            var parameters = GradientBoostedTrees.Parameters()
+            parameters.trees = spec.trees
+            parameters.leaves = spec.leaves
+            parameters.learningRate = spec.learningRate
+            parameters.maxBins = spec.maxBins
+            parameters.minSamplesLeaf = spec.minSamplesLeaf
+            parameters.l2 = spec.l2
+            parameters.subsample = spec.subsample
+            parameters.colsample = spec.colsample
+            parameters.seed = seed
+            let targets: GradientBoostedTrees.Targets = switch task.kind {
+            case .binary: .binary(labelled.binary)
+            case .multiclass: .multiclass(labelled.classes, classes: task.classes.count)
+            case .regression: .regression(labelled.values)
+            }
+            do { return .gbdt(try GradientBoostedTrees(fitting: rows, features: task.features, targets: targets, parameters: parameters, jobs: jobs)) }
+            catch { throw .training(error.description) }
+        case .logistic:
+            guard task.kind == .binary else { throw .unsupported("model kind logistic fits binary tasks; use kind: gbdt for \(task.kind.rawValue)") }
+            do { return .logistic(try LogisticRegression(fitting: rows, features: task.features, labels: labelled.binary, c: spec.c)) }
+            catch { throw .training("\(error)") }
+        case .linear:
+            guard task.kind == .regression else { throw .unsupported("model kind linear fits regression tasks; use kind: logistic or gbdt for \(task.kind.rawValue)") }
+            do { return .ridge(try RidgeRegression(fitting: rows, features: task.features, target: task.target, alpha: spec.alpha)) }
+            catch { throw .training("\(error)") }
+        }
+    }
+
+    /// Positive-class probabilities (binary), predictions (regression), or class
+    /// probabilities row-major (multiclass).
+    func scores(_ table: Table, jobs: Int) -> [Double] {
+        switch self {
+        case .gbdt(let model): model.predict(table, jobs: jobs)
+        case .logistic(let model): model.predictProbabilities(table)
+        case .ridge(let model): model.predict(table)
+        }
+    }
+}

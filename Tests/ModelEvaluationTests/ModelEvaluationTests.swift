@@ -1,0 +1,104 @@
+import Foundation
+import GateKit
+import Testing
+@testable import ModelEvaluation
+import Training
+
+@Suite struct MetricJudgementTests {
+    func judge(candidate: Double, baseline: Double?, low: Double, high: Double, minimum: Double? = nil, maxDrop: Double? = 0.01,
+               metric: WeightedMetrics.Name = .auc) -> CheckResult {
+        let interval = baseline.map { PairedBootstrap.Interval(difference: candidate - $0, low: low, high: high, resamples: 1000) }
+        return MetricJudgement(id: "model-evaluation/\(metric.rawValue)", title: "t", metric: metric, candidate: candidate, baseline: baseline,
+                               interval: interval, minimum: minimum, maxDrop: maxDrop, rows: 400).result()
+    }
+
+    @Test func aDropBeyondMaxDropWithAnIntervalBelowZeroFails() {
+        #expect(judge(candidate: 0.70, baseline: 0.75, low: -0.08, high: -0.02).status == .fail)
+    }
+
+    @Test func aDropWhoseIntervalIncludesZeroWarnsAndSaysHowManyRowsWouldSettleIt() {
+        let result = judge(candidate: 0.73, baseline: 0.75, low: -0.06, high: 0.02)
+        #expect(result.status == .warn && result.message.contains("inconclusive on this holdout of 400 rows"))
+        // Half-width 0.04 against a change of 0.02: four times the variance, four times the rows.
+        #expect(result.details["rows_to_settle"]?.numberValue == 1600)
+    }
+
+    @Test func smallDropsAndImprovementsPass() {
+        #expect(judge(candidate: 0.745, baseline: 0.75, low: -0.03, high: 0.02).status == .pass)
+        #expect(judge(candidate: 0.80, baseline: 0.75, low: 0.01, high: 0.09).status == .pass)
+    }
+
+    @Test func lowerIsBetterMetricsWorsenUpwards() {
+        #expect(judge(candidate: 0.70, baseline: 0.60, low: 0.05, high: 0.15, maxDrop: 0.02, metric: .logLoss).status == .fail)
+        #expect(judge(candidate: 0.55, baseline: 0.60, low: -0.1, high: -0.01, maxDrop: 0.02, metric: .logLoss).status == .pass)
+    }
+
+    @Test func theMinimumIsJudgedOnThePointEstimateAndDebtAtTheBaselineWarns() {
+        #expect(judge(candidate: 0.6, baseline: nil, low: 0, high: 0, minimum: 0.65).status == .fail)
+        let preexisting = judge(candidate: 0.6, baseline: 0.58, low: -0.01, high: 0.05, minimum: 0.65)
+        #expect(preexisting.status == .warn && preexisting.preexisting)
+    }
+
+    @Test func anUncomputableMetricIsAnError() {
+        #expect(judge(candidate: .nan, baseline: 0.7, low: 0, high: 0).status == .error)
+    }
+}
+
+@Suite struct BootstrapTests {
+    static func sample(_ seed: UInt64, shift: Double) -> WeightedMetrics {
+        var rng = SeededRandom(seed: seed)
+        let labels = (0..<500).map { _ in rng.next() % 2 == 0 }
+        let scores = labels.map { ($0 ? 0.6 + shift : 0.4) + Double(rng.next() % 1000) / 2500 - 0.2 }
+        return WeightedMetrics(labels: labels, probabilities: scores.map { min(1, max(0, $0)) })
+    }
+
+    @Test func weightedMetricsWithUnitWeightsEqualTheUnweightedOnes() {
+        let s = Self.sample(1, shift: 0)
+        let labels = s.labels!, scores = s.scores
+        #expect(abs(s.value(.auc) - Metrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
+        #expect(abs(s.value(.prAUC) - Metrics.averagePrecision(labels: labels, scores: scores)) < 1e-12)
+        #expect(abs(s.value(.logLoss) - Metrics.logLoss(labels: labels, probabilities: scores)) < 1e-12)
+        #expect(abs(s.value(.f1) - Metrics.f1(labels: labels, predictions: scores.map { $0 >= 0.5 })) < 1e-12)
+        #expect(abs(s.value(.ece) - Metrics.expectedCalibrationError(labels: labels, probabilities: scores)) < 1e-12)
+        // Integer weights are repeated rows.
+        var weights = [Int32](repeating: 1, count: s.count)
+        weights[0] = 3
+        let repeated = WeightedMetrics(labels: [labels[0], labels[0]] + labels, probabilities: [scores[0], scores[0]] + scores)
+        #expect(abs(s.value(.auc, weights: weights) - repeated.value(.auc)) < 1e-12)
+    }
+
+    @Test func theIntervalIsTheSameForAnyThreadCountAndSeeded() {
+        let a = Self.sample(1, shift: 0), b = Self.sample(1, shift: 0.1)
+        let one = PairedBootstrap.interval(.auc, candidate: a, baseline: b, paired: true, resamples: 300, seed: 9, jobs: 1)
+        let four = PairedBootstrap.interval(.auc, candidate: a, baseline: b, paired: true, resamples: 300, seed: 9, jobs: 4)
+        #expect(one == four)
+        #expect(one.high < 0 && one.low < one.difference && one.difference < one.high)
+        #expect(PairedBootstrap.interval(.auc, candidate: a, baseline: b, paired: true, resamples: 300, seed: 10, jobs: 2) != one)
+    }
+}
+
+@Suite struct PredictionsModeTests {
+    /// A repository's own predictions, scored against head's holdout.
+    @Test func evaluatesTheRepositorysPredictions() throws {
+        let holdoutText = "x,y\n" + (0..<200).map { "\($0),\($0 % 2)" }.joined(separator: "\n") + "\n"
+        let holdout = try TableReader.read(Array(holdoutText.utf8), path: "h.csv")
+        let good = try TableReader.read(Array(("prediction,score\n" + (0..<200).map { "\($0 % 2),\($0 % 2 == 1 ? 0.9 : 0.1)" }.joined(separator: "\n") + "\n").utf8), path: "p.csv")
+        let poor = try TableReader.read(Array(("prediction\n" + (0..<200).map { "\(($0 / 2) % 2)" }.joined(separator: "\n") + "\n").utf8), path: "p.csv")
+        var config = Configuration(target: "y", data: DataPaths(train: "h.csv", holdout: "h.csv", predictions: "p.csv"))
+        config.task = .binary
+        let head = Side(role: .head, revision: "HEAD", commit: "b", configuration: config,
+                        tables: ["train": holdout, "holdout": holdout, "predictions": poor], files: [:])
+        let base = Side(role: .baseline, revision: "main", commit: "a", configuration: config,
+                        tables: ["train": holdout, "holdout": holdout, "predictions": good], files: [:])
+        var policy = Policy()
+        policy.modelEvaluation.bootstrap = 200
+        let checks = ModelEvaluationPlugin().run(PluginContext(baseline: base, head: head, policy: policy, seed: 1, jobs: 2))
+        let auc = try #require(checks.first { $0.id == "model-evaluation/auc" })
+        #expect(auc.baseline == 1 && auc.value == 0.5 && auc.status == Status.fail)
+        #expect(auc.details["paired"]?.boolValue == true)
+        let shortPredictions = Side(role: .head, revision: "HEAD", commit: "b", configuration: config,
+                                    tables: ["train": holdout, "holdout": holdout, "predictions": holdout.rows(Array(0..<10))], files: [:])
+        let broken = ModelEvaluationPlugin().run(PluginContext(baseline: base, head: shortPredictions, policy: policy, seed: 1, jobs: 2))
+        #expect(broken.first?.status == Status.error && broken.first?.message.contains("one prediction per holdout row") == true)
+    }
+}
