@@ -84,8 +84,11 @@ struct Evaluation {
             if let baseTable = context.baseline.train {
                 let baseConfig = context.baseline.configuration ?? config
                 let baseTask = try LearningTask(configuration: baseConfig, train: baseTable)
-                let baseTrain = context.baseline.holdout == nil ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
-                let baseModel = try TrainedModel.train(baseTask, on: baseTrain, spec: baseConfig.model, seed: seed, jobs: jobs)
+                let split = context.baseline.holdout == nil
+                let baseTrain = split ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
+                let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, dataHash: context.baseline.contentHashes["train"],
+                                                                  split: split, spec: baseConfig.model, seed: seed, jobs: jobs, cache: context.cache)
+                context.log(cached ? "model-evaluation: baseline model reused from the cache" : "model-evaluation: baseline model trained")
                 baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(holdout, jobs: jobs), classes: baseTask.classes)
                 paired = true
                 // Both models on the baseline's own holdout too, for a reviewer's comparison.

@@ -1,3 +1,4 @@
+import Foundation
 import GateKit
 import Training
 
@@ -83,7 +84,7 @@ enum ModelError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A fitted model of one of the three kinds the configuration names.
-enum TrainedModel: Sendable {
+enum TrainedModel: Sendable, Codable {
     case gbdt(GradientBoostedTrees)
     case logistic(LogisticRegression)
     case ridge(RidgeRegression)
@@ -119,6 +120,28 @@ enum TrainedModel: Sendable {
             do { return .ridge(try RidgeRegression(fitting: rows, features: task.features, target: task.target, alpha: spec.alpha)) }
             catch { throw .training("\(error)") }
         }
+    }
+
+    /// The model for `task` on `table`, from the cache when an identical training ran before.
+    ///
+    /// The key covers everything a model depends on: the training core's version, the data's
+    /// content hash, the task, the model spec, the holdout split and the seed.
+    static func cached(_ task: LearningTask, on table: Table, dataHash: String?, split: Bool, spec: ModelSpec, seed: UInt64,
+                       jobs: Int, cache: (any ArtifactCache)?) throws(ModelError) -> (model: TrainedModel, cached: Bool) {
+        guard let cache, let dataHash else { return (try train(task, on: table, spec: spec, seed: seed, jobs: jobs), false) }
+        let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
+                                   task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
+                                   "\(spec)"].joined(separator: "\u{0}"))
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        if let bytes = cache.load(key), let model = try? decoder.decode(TrainedModel.self, from: Data(bytes)) {
+            return (model, true)
+        }
+        let model = try train(task, on: table, spec: spec, seed: seed, jobs: jobs)
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        if let data = try? encoder.encode(model) { cache.store(key, [UInt8](data)) }
+        return (model, false)
     }
 
     /// Positive-class probabilities (binary), predictions (regression), or class

@@ -22,7 +22,7 @@ public struct Gate {
     ///
     /// - Parameter progress: receives one line per step (for stderr).
     /// - Throws: `GateError` when the gate cannot run (exit 2).
-    public func run(_ options: GateOptions, progress: (String) -> Void = { _ in }) throws(GateError) -> GateReport {
+    public func run(_ options: GateOptions, progress: @escaping @Sendable (String) -> Void = { _ in }) throws(GateError) -> GateReport {
         let started = ContinuousClock.now
         let selected = try selectPlugins(only: options.only, skip: options.skip)
 
@@ -76,7 +76,9 @@ public struct Gate {
             throw .git(error)
         }
 
-        let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs)
+        let cache: (any ArtifactCache)? = options.useCache ? DirectoryCache.standard(environment: options.environment) : nil
+        let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
+                                    cache: cache, log: progress)
         var results = [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)]
         for plugin in selected {
             let clock = ContinuousClock.now
@@ -141,11 +143,13 @@ public struct Gate {
         let declared = Self.declaredTypes(naming)
         var tables: [String: Table] = [:]
         var files: [String: [UInt8]] = [:]
+        var hashes: [String: String] = [:]
         for (key, path) in naming.data.named {
             guard let bytes = try snapshot.read(path) else {
                 if required { throw .missingDataFile(key: key, path: path, revision: snapshot.label) }
                 continue
             }
+            hashes[key] = Repository.blobID(of: bytes).hex
             let clock = ContinuousClock.now
             do {
                 tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
@@ -159,7 +163,7 @@ public struct Gate {
             if let path = test.file, let bytes = try snapshot.read(path) { files[path] = bytes }
         }
         return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
-                    tables: tables, files: files)
+                    tables: tables, files: files, contentHashes: hashes)
     }
 
     /// Column types the configuration declares: `features.categorical`, then `schema:` types.
@@ -184,6 +188,7 @@ public struct Gate {
         for name in options.only { parts.append("--only \(name)") }
         for name in options.skip { parts.append("--skip \(name)") }
         if options.allowPolicyChange { parts.append("--allow-policy-change") }
+        if !options.useCache { parts.append("--no-cache") }
         return parts.joined(separator: " ")
     }
 }

@@ -41,15 +41,18 @@ public struct Side: Sendable {
     public let tables: [String: Table]
     /// Raw bytes of the other files checks read at this side (behavioural cases), by path.
     public let files: [String: [UInt8]]
+    /// A content hash of each data file by its `data:` key (git's blob id), for cache keys.
+    public let contentHashes: [String: String]
 
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,
-                tables: [String: Table], files: [String: [UInt8]]) {
+                tables: [String: Table], files: [String: [UInt8]], contentHashes: [String: String] = [:]) {
         self.role = role
         self.revision = revision
         self.commit = commit
         self.configuration = configuration
         self.tables = tables
         self.files = files
+        self.contentHashes = contentHashes
     }
 
     /// `data/train.csv@a1b2c3d4`: how messages name a file at this side.
@@ -69,11 +72,20 @@ public struct PluginContext: Sendable {
     /// Threads a plugin may use; results must not depend on it.
     public let jobs: Int
 
-    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int) {
+    /// Where expensive results (trained baseline models) outlive the run; nil with `--no-cache`.
+    public let cache: (any ArtifactCache)?
+    /// Progress for the person watching (stderr); never part of a report, which must not
+    /// depend on what the cache held.
+    public let log: @Sendable (String) -> Void
+
+    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, cache: (any ArtifactCache)? = nil,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.baseline = baseline
         self.head = head
         self.policy = policy
         self.seed = seed
         self.jobs = jobs
+        self.cache = cache
+        self.log = log
     }
 }

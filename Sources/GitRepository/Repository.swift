@@ -164,6 +164,14 @@ public final class Repository {
         return collector.paths
     }
 
+    /// Git's blob id of `bytes` (the content hash git would give the file), without writing it.
+    public static func blobID(of bytes: [UInt8]) -> ObjectID {
+        _ = libraryInitialised
+        var oid = git_oid()
+        _ = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+        return ObjectID(oid)
+    }
+
     // MARK: Changes
 
     /// The paths that differ from `base` to `head`, with renames detected (50% similarity, git's default).

@@ -5,8 +5,8 @@ import Tabular
 /// (population standard deviation, as scikit-learn's StandardScaler; constant columns are
 /// left unscaled), categorical columns one-hot encoded over their training levels in sorted
 /// order (as OneHotEncoder), missing values as a level of their own, unseen levels as zeros.
-public struct FeatureEncoder: Sendable, Equatable {
-    public enum Encoding: Sendable, Equatable {
+public struct FeatureEncoder: Sendable, Equatable, Codable {
+    public enum Encoding: Sendable, Equatable, Codable {
         case numeric(mean: Double, scale: Double)
         case categorical(levels: [String])
     }

@@ -5,7 +5,7 @@ import Tabular
 /// `LogisticRegression(C=…)`: minimises C · Σ log-loss + ½‖w‖², by Newton's method with a
 /// Cholesky solve of the exact Hessian and a backtracking line search, to a gradient
 /// below 1e-10 — the optimum scikit-learn's lbfgs approaches within its tolerance.
-public struct LogisticRegression: Sendable, Equatable {
+public struct LogisticRegression: Sendable, Equatable, Codable {
     public let encoder: FeatureEncoder
     public let coefficients: [Double]
     public let intercept: Double

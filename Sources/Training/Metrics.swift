@@ -5,6 +5,10 @@ import Foundation
 /// Binary labels are `true` for the positive class; scores are the positive class's
 /// probability (or any score, for the rank metrics). Predictions at threshold 0.5.
 public enum Metrics {
+    /// Changes whenever a change to the training core could change a trained model: part of
+    /// every cache key, so a new core never reuses an old model.
+    public static let coreVersion = "training-core/1"
+
     // MARK: Ranking
 
     /// `roc_auc_score`: the probability that a random positive outranks a random negative,

@@ -2,7 +2,7 @@ import Tabular
 
 /// L2-regularised least squares with an unpenalised intercept, as scikit-learn's
 /// `Ridge(alpha=…, fit_intercept=True)`: the centred normal equations solved by Cholesky.
-public struct RidgeRegression: Sendable, Equatable {
+public struct RidgeRegression: Sendable, Equatable, Codable {
     public let encoder: FeatureEncoder
     public let coefficients: [Double]
     public let intercept: Double

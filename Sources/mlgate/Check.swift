@@ -57,6 +57,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Apply head's checks: policy even though it differs from the baseline's.")
     var allowPolicyChange = false
 
+    @Flag(help: "Train the baseline model afresh instead of reusing it from $XDG_CACHE_HOME/mlgate (or ~/.cache/mlgate).")
+    var noCache = false
+
     @Flag(name: [.long, .short], help: "Print nothing but errors.")
     var quiet = false
 
@@ -81,6 +84,7 @@ struct Check: ParsableCommand {
         options.skip = skip
         options.seed = seed
         options.allowPolicyChange = allowPolicyChange
+        options.useCache = !noCache
 
         let report: GateReport
         do {

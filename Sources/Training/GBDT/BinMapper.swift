@@ -4,8 +4,8 @@ import Tabular
 ///
 /// Invariants: bins are ordered like values (numeric), so "bin ≤ t" is "value ≤ bound t";
 /// the last bin (`missingBin`) holds missing values and, for categories, nothing else.
-public struct BinMapper: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+public struct BinMapper: Sendable, Equatable, Codable {
+    public enum Kind: Sendable, Equatable, Codable {
         /// Bin i holds values ≤ bounds[i] and > bounds[i − 1]; the last bound is +∞.
         case numeric(bounds: [Double])
         /// Bin i holds levels[i]; levels not listed (rare or unseen) share the bin after them.

@@ -7,8 +7,8 @@ import Tabular
 ///
 /// Deterministic: the same data, parameters and seed give the same model, bit for bit, for
 /// any `jobs` — work is split by feature or by row and always combined in index order.
-public struct GradientBoostedTrees: Sendable, Equatable {
-    public struct Parameters: Sendable, Equatable {
+public struct GradientBoostedTrees: Sendable, Equatable, Codable {
+    public struct Parameters: Sendable, Equatable, Codable {
         public var trees = 100
         public var leaves = 31
         public var learningRate = 0.1

@@ -3,8 +3,8 @@
 /// Internal nodes send a row left when its bin is ≤ `threshold` (numeric) or in `leftBins`
 /// (categorical); the missing bin goes where `missingLeft` says. Leaves hold the value
 /// added to the raw score, the learning rate already applied.
-public struct Tree: Sendable, Equatable {
-    public struct Node: Sendable, Equatable {
+public struct Tree: Sendable, Equatable, Codable {
+    public struct Node: Sendable, Equatable, Codable {
         public var feature: Int
         public var threshold: Int
         /// Categorical splits: the bins that go left (a 256-bit set).
