@@ -50,7 +50,7 @@ let package = Package(
 
         // MARK: Benchmarks
         // Times the data path phase by phase for benchmarks/*.py, which run the reference libraries beside it.
-        .executableTarget(name: "mlgate-bench", dependencies: ["DataValidation", "GateKit", "CMemoryTuning"]),
+        .executableTarget(name: "mlgate-bench", dependencies: ["DataValidation", "GateKit", "Training", "CMemoryTuning"]),
 
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),

@@ -1,5 +1,6 @@
 import CMemoryTuning
 import DataValidation
+import Training
 import Foundation
 import GateKit
 
@@ -38,6 +39,46 @@ if arguments.count >= 2, arguments[0] == "profile" {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(2)
     }
+}
+
+// mlgate-bench train FILE [--trees N] [--leaves N] [--jobs N] [--model gbdt|logistic]: the first 80% of
+// rows train a classifier of `label`, the last 20% score it; prints seconds, AUC and peak memory.
+if arguments.count >= 2, arguments[0] == "train" {
+    func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+    let jobs = option("--jobs").flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+    guard let file = MappedFile(arguments[1]) else { exit(2) }
+    var clock = ContinuousClock.now
+    let table: Table
+    do { table = try TableReader.read(file.buffer, path: arguments[1], jobs: jobs) } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(2)
+    }
+    let parse = seconds(clock)
+    let split = table.rowCount * 4 / 5
+    let train = table.rows(Array(0..<split)), test = table.rows(Array(split..<table.rowCount))
+    let features = table.columnNames.filter { $0 != "label" }
+    let labels = { (t: Table) in t.column("label")!.numericValues!.map { $0 == 1 } }
+    clock = ContinuousClock.now
+    let scores: [Double]
+    if option("--model") == "logistic" {
+        let model = try! LogisticRegression(fitting: train, features: features, labels: labels(train), c: 1)
+        scores = model.predictProbabilities(test)
+    } else {
+        var parameters = GradientBoostedTrees.Parameters()
+        parameters.trees = option("--trees").flatMap(Int.init) ?? 100
+        parameters.leaves = option("--leaves").flatMap(Int.init) ?? 31
+        parameters.maxBins = 255
+        parameters.learningRate = 0.1
+        parameters.seed = 1
+        let model = try! GradientBoostedTrees(fitting: train, features: features, targets: .binary(labels(train)), parameters: parameters, jobs: jobs)
+        scores = model.predict(test, jobs: jobs)
+    }
+    let fit = seconds(clock)
+    let auc = Metrics.rocAUC(labels: labels(test), scores: scores)
+    print("""
+    {"parse_seconds": \(parse), "train_seconds": \(fit), "auc": \(auc), "train_rows": \(split), "peak_rss_mb": \(peakResidentMB()), "jobs": \(jobs)}
+    """)
+    exit(0)
 }
 
 guard arguments.count >= 3, arguments[0] == "data" else {

@@ -105,15 +105,23 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             let snapshot = scores
             for c in 0..<k {
                 Self.gradients(targets, scores: snapshot, output: c, outputs: k, gradients: &gradients, hessians: &hessians)
-                let (tree, _) = grower.grow(rows: rows, features: features, gradients: gradients, hessians: hessians,
-                                            learningRate: parameters.learningRate)
+                let (tree, leafRows) = grower.grow(rows: rows, features: features, gradients: gradients, hessians: hessians,
+                                                   learningRate: parameters.learningRate)
                 iteration.append(tree)
-                // Every row's score moves by its leaf, bagged or not.
-                let missing = mappers.map(\.missingBin)
-                let updates: [Double] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
-                    tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                // Every row's score moves by its leaf, bagged or not: the grower knows where the
+                // rows it grew on landed; only rows left out by bagging are walked down the tree.
+                if rows.count == n {
+                    for (leaf, members) in leafRows.enumerated() {
+                        let value = tree.leafValues[leaf]
+                        for r in members { scores[Int(r) * k + c] += value }
+                    }
+                } else {
+                    let missing = mappers.map(\.missingBin)
+                    let updates: [Double] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
+                        tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                    }
+                    for r in 0..<n { scores[r * k + c] += updates[r] }
                 }
-                for r in 0..<n { scores[r * k + c] += updates[r] }
             }
             forest.append(iteration)
         }

@@ -29,6 +29,26 @@ struct Histogram: Sendable {
         }
     }
 
+    /// Accumulates from gradient/hessian pairs already gathered into `rows`' order: the hot
+    /// loop reads them sequentially and gathers only the bin of each row.
+    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>, orderedPairs: UnsafeBufferPointer<Double>) {
+        var sums = [Double](repeating: 0, count: bins * 2)
+        var counts = [Int32](repeating: 0, count: bins)
+        sums.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<rows.count {
+                    let b = Int(column[Int(rows[i])])
+                    s[2 * b] += orderedPairs[2 * i]
+                    s[2 * b + 1] += orderedPairs[2 * i + 1]
+                    c[b] += 1
+                }
+            }
+        }
+        gradient = (0..<bins).map { sums[2 * $0] }
+        hessian = (0..<bins).map { sums[2 * $0 + 1] }
+        count = counts
+    }
+
     /// The reference kernel the fast one is tested against: one row at a time, no pointers.
     static func naive(bins: Int, column: [UInt8], rows: [Int32], gradients: [Double], hessians: [Double]) -> Histogram {
         var histogram = Histogram(bins: bins)

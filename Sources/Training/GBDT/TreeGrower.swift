@@ -82,15 +82,24 @@ struct TreeGrower {
         return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, parent: parent)
     }
 
+    /// Histograms of `rows` for every feature. The leaf's gradients and hessians are gathered
+    /// once into row order (LightGBM's "ordered gradients"), so each feature's pass reads them
+    /// sequentially and gathers only its bins.
     private func histograms(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double]) -> [Histogram] {
-        Parallel.map(features.count, jobs: rows.count < 2048 ? 1 : jobs) { i in
+        var ordered = [Double](repeating: 0, count: rows.count * 2)
+        ordered.withUnsafeMutableBufferPointer { pairs in
+            for (i, r) in rows.enumerated() {
+                pairs[2 * i] = gradients[Int(r)]
+                pairs[2 * i + 1] = hessians[Int(r)]
+            }
+        }
+        let gathered = ordered
+        return Parallel.map(features.count, jobs: rows.count < 2048 ? 1 : jobs) { i in
             let f = features[i]
             return columns[f].withUnsafeBufferPointer { column in
                 rows.withUnsafeBufferPointer { rows in
-                    gradients.withUnsafeBufferPointer { g in
-                        hessians.withUnsafeBufferPointer { h in
-                            Histogram(bins: missingBins[f] + 1, column: column, rows: rows, gradients: g, hessians: h)
-                        }
+                    gathered.withUnsafeBufferPointer { pairs in
+                        Histogram(bins: missingBins[f] + 1, column: column, rows: rows, orderedPairs: pairs)
                     }
                 }
             }
