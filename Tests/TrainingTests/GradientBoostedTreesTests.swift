@@ -93,8 +93,9 @@ import Testing
         let g = (0..<n).map { _ in Double(rng.next() % 1000) / 999 - 0.5 }
         let h = (0..<n).map { _ in Double(rng.next() % 1000) / 999 }
         let naive = Histogram.naive(bins: 41, column: column, rows: rows, gradients: g, hessians: h)
+        let pairs = rows.flatMap { [Float(g[Int($0)]), Float(h[Int($0)])] }
         let fast = column.withUnsafeBufferPointer { c in rows.withUnsafeBufferPointer { r in
-            g.withUnsafeBufferPointer { gp in h.withUnsafeBufferPointer { hp in Histogram(bins: 41, column: c, rows: r, gradients: gp, hessians: hp) } } } }
+            pairs.withUnsafeBufferPointer { p in Histogram(bins: 41, column: c, rows: r, orderedPairs: p) } } }
         #expect(fast.gradient == naive.gradient && fast.hessian == naive.hessian && fast.count == naive.count)
     }
 

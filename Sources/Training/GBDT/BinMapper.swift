@@ -88,16 +88,21 @@ public struct BinMapper: Sendable, Equatable, Codable {
         guard let column else { return out }
         switch (kind, column.storage) {
         case (.numeric(let bounds), .numeric(let values)):
-            for r in 0..<rows {
-                let v = values[r]
-                guard !v.isNaN else { continue }
-                // Binary search: the first bound ≥ v.
-                var lo = 0, hi = bounds.count - 1
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if v <= bounds[mid] { hi = mid } else { lo = mid + 1 }
+            bounds.withUnsafeBufferPointer { bounds in
+                for r in 0..<rows {
+                    let v = values[r]
+                    guard !v.isNaN else { continue }
+                    // Branch-free binary search for the first bound ≥ v (the last bound is +∞):
+                    // the comparison selects an offset instead of steering a branch the
+                    // processor cannot predict.
+                    var base = 0, n = bounds.count
+                    while n > 1 {
+                        let half = n >> 1
+                        base = bounds[base + half - 1] < v ? base + half : base
+                        n -= half
+                    }
+                    out[r] = UInt8(base)
                 }
-                out[r] = UInt8(lo)
             }
         case (.categorical(let levels), .categorical(let codes, let columnLevels)):
             let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })

@@ -104,7 +104,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var iteration: [Tree] = []
             let snapshot = scores
             for c in 0..<k {
-                Self.gradients(targets, scores: snapshot, output: c, outputs: k, gradients: &gradients, hessians: &hessians)
+                Self.gradients(targets, scores: snapshot, output: c, outputs: k, gradients: &gradients, hessians: &hessians, jobs: jobs)
                 let (tree, leafRows) = grower.grow(rows: rows, features: features, gradients: gradients, hessians: hessians,
                                                    learningRate: parameters.learningRate)
                 iteration.append(tree)
@@ -146,31 +146,50 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         }
     }
 
+    /// Gradients and hessians of every row, computed in blocks on all cores (each row on its own).
     static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int,
-                          gradients: inout [Double], hessians: inout [Double]) {
+                          gradients: inout [Double], hessians: inout [Double], jobs: Int) {
+        let n = gradients.count
+        let block = 1 << 15
+        let blocks = (n + block - 1) / block
+        let parts: [([Double], [Double])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
+            let range = (b * block)..<min(n, (b + 1) * block)
+            var g = [Double](repeating: 0, count: range.count), h = g
+            blockGradients(targets, scores: scores, output: c, outputs: k, range: range, gradients: &g, hessians: &h)
+            return (g, h)
+        }
+        for (b, (g, h)) in parts.enumerated() {
+            gradients.replaceSubrange((b * block)..<(b * block + g.count), with: g)
+            hessians.replaceSubrange((b * block)..<(b * block + h.count), with: h)
+        }
+    }
+
+    private static func blockGradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int, range: Range<Int>,
+                                       gradients: inout [Double], hessians: inout [Double]) {
+        let start = range.lowerBound
         switch targets {
         case .binary(let y):
-            for r in 0..<y.count {
+            for r in range {
                 let p = 1 / (1 + exp(-scores[r]))
-                gradients[r] = p - (y[r] ? 1 : 0)
-                hessians[r] = max(p * (1 - p), 1e-16)
+                gradients[r - start] = p - (y[r] ? 1 : 0)
+                hessians[r - start] = max(p * (1 - p), 1e-16)
             }
         case .regression(let y):
-            for r in 0..<y.count {
-                gradients[r] = scores[r] - y[r]
-                hessians[r] = 1
+            for r in range {
+                gradients[r - start] = scores[r] - y[r]
+                hessians[r - start] = 1
             }
         case .multiclass(let y, _):
             // LightGBM scales the softmax hessian by k / (k − 1).
             let factor = Double(k) / Double(k - 1)
-            for r in 0..<y.count {
+            for r in range {
                 var peak = -Double.infinity
                 for j in 0..<k { peak = max(peak, scores[r * k + j]) }
                 var sum = 0.0
                 for j in 0..<k { sum += exp(scores[r * k + j] - peak) }
                 let p = exp(scores[r * k + c] - peak) / sum
-                gradients[r] = p - (y[r] == c ? 1 : 0)
-                hessians[r] = max(factor * p * (1 - p), 1e-16)
+                gradients[r - start] = p - (y[r] == c ? 1 : 0)
+                hessians[r - start] = max(factor * p * (1 - p), 1e-16)
             }
         }
     }

@@ -10,37 +10,30 @@ struct Histogram: Sendable {
         count = [Int32](repeating: 0, count: bins)
     }
 
-    /// Accumulates `rows` in their order, so sums never depend on threads.
-    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>,
-         gradients: UnsafeBufferPointer<Double>, hessians: UnsafeBufferPointer<Double>) {
-        self.init(bins: bins)
-        gradient.withUnsafeMutableBufferPointer { g in
-            hessian.withUnsafeMutableBufferPointer { h in
-                count.withUnsafeMutableBufferPointer { c in
-                    for r in rows {
-                        let row = Int(r)
-                        let b = Int(column[row])
-                        g[b] += gradients[row]
-                        h[b] += hessians[row]
-                        c[b] += 1
-                    }
-                }
-            }
-        }
-    }
-
     /// Accumulates from gradient/hessian pairs already gathered into `rows`' order: the hot
-    /// loop reads them sequentially and gathers only the bin of each row.
-    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>, orderedPairs: UnsafeBufferPointer<Double>) {
+    /// loop reads them sequentially and gathers only the bin of each row, in `rows`' order, so
+    /// sums never depend on threads. The pairs are single
+    /// precision (as LightGBM's gradients), halving the bytes the loop reads; sums are double.
+    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>, orderedPairs: UnsafeBufferPointer<Float>) {
         var sums = [Double](repeating: 0, count: bins * 2)
         var counts = [Int32](repeating: 0, count: bins)
         sums.withUnsafeMutableBufferPointer { s in
             counts.withUnsafeMutableBufferPointer { c in
-                for i in 0..<rows.count {
-                    let b = Int(column[Int(rows[i])])
-                    s[2 * b] += orderedPairs[2 * i]
-                    s[2 * b + 1] += orderedPairs[2 * i + 1]
-                    c[b] += 1
+                if rows.count == column.count {
+                    // Every row, in order (the root without bagging): no index to follow.
+                    for i in 0..<rows.count {
+                        let b = Int(column[i])
+                        s[2 * b] += Double(orderedPairs[2 * i])
+                        s[2 * b + 1] += Double(orderedPairs[2 * i + 1])
+                        c[b] += 1
+                    }
+                } else {
+                    for i in 0..<rows.count {
+                        let b = Int(column[Int(rows[i])])
+                        s[2 * b] += Double(orderedPairs[2 * i])
+                        s[2 * b + 1] += Double(orderedPairs[2 * i + 1])
+                        c[b] += 1
+                    }
                 }
             }
         }
@@ -49,13 +42,14 @@ struct Histogram: Sendable {
         count = counts
     }
 
-    /// The reference kernel the fast one is tested against: one row at a time, no pointers.
+    /// The reference kernel the fast one is tested against: one row at a time, no pointers,
+    /// gradients rounded to single precision as the fast kernel reads them.
     static func naive(bins: Int, column: [UInt8], rows: [Int32], gradients: [Double], hessians: [Double]) -> Histogram {
         var histogram = Histogram(bins: bins)
         for r in rows {
             let b = Int(column[Int(r)])
-            histogram.gradient[b] += gradients[Int(r)]
-            histogram.hessian[b] += hessians[Int(r)]
+            histogram.gradient[b] += Double(Float(gradients[Int(r)]))
+            histogram.hessian[b] += Double(Float(hessians[Int(r)]))
             histogram.count[b] += 1
         }
         return histogram

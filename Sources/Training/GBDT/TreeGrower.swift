@@ -35,19 +35,7 @@ struct TreeGrower {
             }
             guard chosen >= 0, let split = leaves[chosen].best else { break }
             let leaf = leaves[chosen]
-            let column = columns[split.feature]
-            let missing = missingBins[split.feature]
-            var left: [Int32] = [], right: [Int32] = []
-            left.reserveCapacity(leaf.rows.count)
-            right.reserveCapacity(leaf.rows.count)
-            for r in leaf.rows {
-                let b = Int(column[Int(r)])
-                let goLeft: Bool
-                if b == missing { goLeft = split.missingLeft }
-                else if let set = split.leftBins { goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
-                else { goLeft = b <= split.threshold }
-                if goLeft { left.append(r) } else { right.append(r) }
-            }
+            let (left, right) = partition(leaf.rows, by: split)
             let node = tree.nodes.count
             tree.nodes.append(Tree.Node(feature: split.feature, threshold: split.threshold, leftBins: split.leftBins,
                                         missingLeft: split.missingLeft, left: ~chosen, right: ~leaves.count, gain: split.gain))
@@ -66,13 +54,47 @@ struct TreeGrower {
         return (tree, leaves.map(\.rows))
     }
 
+    /// Splits a leaf's rows, keeping their order. Large leaves are cut into blocks partitioned
+    /// on all cores and joined in block order, so the result is the same for any `jobs`.
+    private func partition(_ rows: [Int32], by split: SplitFinder.Candidate) -> (left: [Int32], right: [Int32]) {
+        let column = columns[split.feature]
+        let missing = missingBins[split.feature]
+        @Sendable func goesLeft(_ r: Int32) -> Bool {
+            let b = Int(column[Int(r)])
+            if b == missing { return split.missingLeft }
+            if let set = split.leftBins { return set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+            return b <= split.threshold
+        }
+        let block = 1 << 16
+        let blocks = (rows.count + block - 1) / block
+        let parts: [([Int32], [Int32])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { k in
+            var left: [Int32] = [], right: [Int32] = []
+            let range = (k * block)..<min(rows.count, (k + 1) * block)
+            left.reserveCapacity(range.count)
+            right.reserveCapacity(range.count)
+            for i in range {
+                let r = rows[i]
+                if goesLeft(r) { left.append(r) } else { right.append(r) }
+            }
+            return (left, right)
+        }
+        if parts.count == 1 { return parts[0] }
+        var left: [Int32] = [], right: [Int32] = []
+        left.reserveCapacity(rows.count)
+        right.reserveCapacity(rows.count)
+        for (l, r) in parts { left += l; right += r }
+        return (left, right)
+    }
+
     private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], parent: (node: Int, left: Bool)?) -> Leaf {
         // Totals from the first feature's histogram: every row is in exactly one of its bins.
         var g = 0.0, h = 0.0
         if let first = histograms.first {
             for b in 0..<first.gradient.count { g += first.gradient[b]; h += first.hessian[b] }
         }
-        let candidates: [SplitFinder.Candidate?] = Parallel.map(features.count, jobs: jobs) { i in
+        // Split finding costs bins × features, whatever the leaf's size: threads pay off only
+        // when there are many features.
+        let candidates: [SplitFinder.Candidate?] = Parallel.map(features.count, jobs: features.count >= 64 ? jobs : 1) { i in
             finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]])
         }
         var best: SplitFinder.Candidate?
@@ -86,11 +108,11 @@ struct TreeGrower {
     /// once into row order (LightGBM's "ordered gradients"), so each feature's pass reads them
     /// sequentially and gathers only its bins.
     private func histograms(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double]) -> [Histogram] {
-        var ordered = [Double](repeating: 0, count: rows.count * 2)
+        var ordered = [Float](repeating: 0, count: rows.count * 2)
         ordered.withUnsafeMutableBufferPointer { pairs in
             for (i, r) in rows.enumerated() {
-                pairs[2 * i] = gradients[Int(r)]
-                pairs[2 * i + 1] = hessians[Int(r)]
+                pairs[2 * i] = Float(gradients[Int(r)])
+                pairs[2 * i + 1] = Float(hessians[Int(r)])
             }
         }
         let gathered = ordered
