@@ -35,7 +35,8 @@ let package = Package(
 
         // MARK: Plugins
         .target(name: "DataValidation", dependencies: ["GateKit", "Tabular"], path: "Plugins/DataValidation"),
-        .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training"], path: "Plugins/ModelEvaluation"),
+        .target(name: "ModelRuns", dependencies: ["GateKit", "Training"]),
+        .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation"),
 
         // MARK: CLI
         .executableTarget(name: "mlgate", dependencies: [
@@ -58,7 +59,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
-        .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "GateKit", "Training"]),
+        .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "ModelRuns", "GateKit", "Training"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),
     ]

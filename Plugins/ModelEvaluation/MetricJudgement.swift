@@ -1,4 +1,5 @@
 import GateKit
+import ModelRuns
 import Training
 
 /// Judges one metric of the candidate against the baseline as SPEC §3 says: `min` on the point

@@ -1,4 +1,5 @@
 import GateKit
+import ModelRuns
 import Training
 
 /// Is the retrained model at least as good as the one on main? Trains the baseline model on
@@ -35,101 +36,24 @@ public struct ModelEvaluationPlugin: Plugin {
     }
 }
 
-/// One evaluation: the two models (or prediction files), scored, and judged metric by metric.
+/// One evaluation: the run's two models, judged metric by metric.
 struct Evaluation {
     let context: PluginContext
     let policy: ModelEvaluationPolicy
-    let task: LearningTask
-    let holdout: Table
-    let candidate: ScoredHoldout
-    let baseline: ScoredHoldout?
-    let paired: Bool
-    let notes: [(String, JSONValue)]
+    let run: ModelRun
+    var task: LearningTask { run.task }
+    var holdout: Table { run.holdout }
+    var candidate: ScoredHoldout { run.candidate }
+    var baseline: ScoredHoldout? { run.baseline }
+    var paired: Bool { run.paired }
+    var notes: [(String, JSONValue)] { run.notes }
 
     init(context: PluginContext) throws(ModelError) {
         self.context = context
         policy = context.policy.modelEvaluation
-        guard let config = context.head.configuration, let headTrain = context.head.train else { throw .training("head has no training data") }
-        task = try LearningTask(configuration: config, train: headTrain)
-        let jobs = context.jobs, seed = context.seed
-        var notes: [(String, JSONValue)] = []
-
-        if config.data.predictions != nil {
-            // The repository's own model: its predictions on head's holdout, in row order.
-            guard let holdout = context.head.holdout else { throw .unsupported("data.predictions needs data.holdout: the predictions are of the holdout's rows") }
-            guard let predictions = context.head.tables["predictions"] else { throw .training("the predictions file could not be read at head") }
-            self.holdout = holdout
-            candidate = ScoredHoldout(task: task, holdout: holdout, scores: try Self.scores(predictions, task: task, rows: holdout.rowCount), classes: task.classes)
-            if let basePredictions = context.baseline.tables["predictions"], let baseHoldout = context.baseline.holdout,
-               let baseConfig = context.baseline.configuration, let baseTask = try? LearningTask(configuration: baseConfig, train: context.baseline.train ?? baseHoldout) {
-                let scores = try Self.scores(basePredictions, task: baseTask, rows: baseHoldout.rowCount)
-                let scored = ScoredHoldout(task: task, holdout: baseHoldout, scores: scores, classes: baseTask.classes)
-                baseline = scored
-                // Paired only when both sides scored the same holdout: same rows, same labels.
-                let target = task.target
-                let sameLabels = (0..<holdout.rowCount).allSatisfy { holdout.column(target)?.text(at: $0) == baseHoldout.column(target)?.text(at: $0) }
-                paired = baseHoldout.rowCount == holdout.rowCount && scored.labelledRows == candidate.labelledRows && sameLabels
-                notes.append(("mode", "predictions"))
-            } else {
-                baseline = nil
-                paired = false
-                notes.append(("mode", "predictions (the baseline has none)"))
-            }
-        } else {
-            let (trainRows, holdout) = context.head.holdout.map { (headTrain, $0) } ?? HoldoutSplit.split(headTrain, seed: seed)
-            self.holdout = holdout
-            if context.head.holdout == nil { notes.append(("holdout", "a seeded 20% of head's train (no data.holdout)")) }
-            let model = try TrainedModel.train(task, on: trainRows, spec: config.model, seed: seed, jobs: jobs)
-            candidate = ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes)
-            if let baseTable = context.baseline.train {
-                let baseConfig = context.baseline.configuration ?? config
-                let baseTask = try LearningTask(configuration: baseConfig, train: baseTable)
-                let split = context.baseline.holdout == nil
-                let baseTrain = split ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
-                let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, dataHash: context.baseline.contentHashes["train"],
-                                                                  split: split, spec: baseConfig.model, seed: seed, jobs: jobs, cache: context.cache)
-                context.log(cached ? "model-evaluation: baseline model reused from the cache" : "model-evaluation: baseline model trained")
-                baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(holdout, jobs: jobs), classes: baseTask.classes)
-                paired = true
-                // Both models on the baseline's own holdout too, for a reviewer's comparison.
-                let baseHoldout = context.baseline.holdout ?? HoldoutSplit.split(baseTable, seed: seed).holdout
-                let primary = WeightedMetrics.Name(rawValue: policy.primary ?? ModelEvaluationPlugin.defaults(task.kind).primary) ?? .accuracy
-                let onBase = [("baseline_model", baseModel, baseTask.classes), ("candidate_model", model, task.classes)].map { name, m, classes in
-                    (name, JSONValue.number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: m.scores(baseHoldout, jobs: jobs), classes: classes)
-                        .sample(primary)?.value(primary)))
-                }
-                notes.append(("on_baseline_holdout", .object([("metric", .string(primary.rawValue))] + onBase)))
-            } else {
-                baseline = nil
-                paired = false
-            }
-            notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
-        }
-        self.notes = notes
-    }
-
-    /// Scores from a predictions table: `score` (positive probability) or `prediction`.
-    static func scores(_ predictions: Table, task: LearningTask, rows: Int) throws(ModelError) -> [Double] {
-        guard predictions.rowCount == rows else {
-            throw .training("the predictions file has \(predictions.rowCount) rows and the holdout \(rows); it must hold one prediction per holdout row, in order")
-        }
-        if task.kind == .binary, let score = predictions.column("score")?.numericValues { return score }
-        guard let prediction = predictions.column("prediction") else { throw .training("the predictions file needs a `prediction` column (and optionally `score`)") }
-        switch task.kind {
-        case .binary:
-            return (0..<rows).map { r in
-                let text = prediction.text(at: r)
-                return text == task.positive || text == "1" || text.lowercased() == "true" ? 1 : 0
-            }
-        case .regression:
-            guard let values = prediction.numericValues else { throw .training("regression predictions must be numbers") }
-            return values
-        case .multiclass:
-            let index = Dictionary(uniqueKeysWithValues: task.classes.enumerated().map { ($1, $0) })
-            var out = [Double](repeating: 0, count: rows * task.classes.count)
-            for r in 0..<rows { if let c = index[prediction.text(at: r)] { out[r * task.classes.count + c] = 1 } }
-            return out
-        }
+        let kind = context.head.configuration?.task ?? .binary
+        let primary = WeightedMetrics.Name(rawValue: policy.primary ?? ModelEvaluationPlugin.defaults(kind).primary) ?? .accuracy
+        run = try ModelRun(context: context, primary: primary)
     }
 
     func checks() -> [CheckResult] {

@@ -76,7 +76,7 @@ public struct Gate {
             throw .git(error)
         }
 
-        let cache: (any ArtifactCache)? = options.useCache ? DirectoryCache.standard(environment: options.environment) : nil
+        let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
                                     cache: cache, log: progress)
         var results = [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)]

@@ -3,16 +3,16 @@ import GateKit
 import Training
 
 /// What one side's configuration says to learn, and the labels it learns from.
-struct LearningTask: Sendable {
-    let kind: TaskKind
-    let target: String
-    let features: [String]
+public struct LearningTask: Sendable {
+    public let kind: TaskKind
+    public let target: String
+    public let features: [String]
     /// Binary: the level that counts as positive. Multiclass: the classes, in index order.
-    let positive: String?
-    let classes: [String]
+    public let positive: String?
+    public let classes: [String]
 
     /// Reads the task from a configuration and its training table.
-    init(configuration: Configuration, train: Table) throws(ModelError) {
+    public init(configuration: Configuration, train: Table) throws(ModelError) {
         kind = configuration.task
         target = configuration.target
         guard let label = train.column(target) else { throw .missingTarget(target) }
@@ -41,7 +41,7 @@ struct LearningTask: Sendable {
     }
 
     /// Rows of `table` with a label, and the labels.
-    func labelled(_ table: Table) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double])? {
+    public func labelled(_ table: Table) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double])? {
         guard let column = table.column(target) else { return nil }
         var rows: [Int] = [], binary: [Bool] = [], classIndex: [Int] = [], values: [Double] = []
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
@@ -63,7 +63,7 @@ struct LearningTask: Sendable {
     }
 }
 
-enum ModelError: Error, Equatable, CustomStringConvertible {
+public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingTarget(String)
     case unknownPositive(String, [String])
     case noDefaultPositive([String])
@@ -71,7 +71,7 @@ enum ModelError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     case training(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .missingTarget(let t): "the target column '\(t)' is not in the training data"
         case .unknownPositive(let p, let levels): "positive: '\(p)' is not a value of the target (values: \(levels.prefix(10).joined(separator: ", ")))"
@@ -84,12 +84,12 @@ enum ModelError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A fitted model of one of the three kinds the configuration names.
-enum TrainedModel: Sendable, Codable {
+public enum TrainedModel: Sendable, Codable {
     case gbdt(GradientBoostedTrees)
     case logistic(LogisticRegression)
     case ridge(RidgeRegression)
 
-    static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int) throws(ModelError) -> TrainedModel {
+    public static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int) throws(ModelError) -> TrainedModel {
         guard let labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
         let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
         switch spec.kind {
@@ -126,7 +126,7 @@ enum TrainedModel: Sendable, Codable {
     ///
     /// The key covers everything a model depends on: the training core's version, the data's
     /// content hash, the task, the model spec, the holdout split and the seed.
-    static func cached(_ task: LearningTask, on table: Table, dataHash: String?, split: Bool, spec: ModelSpec, seed: UInt64,
+    public static func cached(_ task: LearningTask, on table: Table, dataHash: String?, split: Bool, spec: ModelSpec, seed: UInt64,
                        jobs: Int, cache: (any ArtifactCache)?) throws(ModelError) -> (model: TrainedModel, cached: Bool) {
         guard let cache, let dataHash else { return (try train(task, on: table, spec: spec, seed: seed, jobs: jobs), false) }
         let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
@@ -146,7 +146,7 @@ enum TrainedModel: Sendable, Codable {
 
     /// Positive-class probabilities (binary), predictions (regression), or class
     /// probabilities row-major (multiclass).
-    func scores(_ table: Table, jobs: Int) -> [Double] {
+    public func scores(_ table: Table, jobs: Int) -> [Double] {
         switch self {
         case .gbdt(let model): model.predict(table, jobs: jobs)
         case .logistic(let model): model.predictProbabilities(table)

@@ -2,19 +2,19 @@ import GateKit
 import Training
 
 /// A model's scores on a holdout's labelled rows, ready for every metric.
-struct ScoredHoldout: Sendable {
-    let task: LearningTask
+public struct ScoredHoldout: Sendable {
+    public let task: LearningTask
     /// Binary and regression: one sample; multiclass: correctness (for accuracy) and the true
     /// class's probability (for log loss), which is how those two metrics reduce to binary ones.
-    let primary: WeightedMetrics
-    let trueClassProbability: WeightedMetrics?
-    let rows: Int
-    let labelledRows: [Int]
+    public let primary: WeightedMetrics
+    public let trueClassProbability: WeightedMetrics?
+    public let rows: Int
+    public let labelledRows: [Int]
 
     /// - Parameters:
     ///   - scores: per holdout row (row-major by class for multiclass, in `classes` order).
     ///   - classes: the scoring model's classes (multiclass), which may differ from the holdout's.
-    init(task: LearningTask, holdout: Table, scores: [Double], classes: [String]) {
+    public init(task: LearningTask, holdout: Table, scores: [Double], classes: [String]) {
         self.task = task
         let labelled = task.labelled(holdout) ?? ([], [], [], [])
         labelledRows = labelled.rows
@@ -51,13 +51,13 @@ struct ScoredHoldout: Sendable {
     }
 
     /// The labelled rows at positions `keep` (indices into `labelledRows`), e.g. one slice.
-    func subset(_ keep: [Int], holdout: Table) -> ScoredHoldout {
+    public func subset(_ keep: [Int], holdout: Table) -> ScoredHoldout {
         ScoredHoldout(task: task, primary: primary.subset(keep), trueClassProbability: trueClassProbability?.subset(keep),
                       labelledRows: keep.map { labelledRows[$0] })
     }
 
     /// The sample a metric is computed on; nil when the metric does not apply to the task.
-    func sample(_ metric: WeightedMetrics.Name) -> WeightedMetrics? {
+    public func sample(_ metric: WeightedMetrics.Name) -> WeightedMetrics? {
         switch task.kind {
         case .binary: metric.isRegression ? nil : primary
         case .regression: metric.isRegression ? primary : nil
@@ -67,8 +67,8 @@ struct ScoredHoldout: Sendable {
 }
 
 /// A seeded 80/20 split of a table, for a side without a holdout file.
-enum HoldoutSplit {
-    static func split(_ table: Table, seed: UInt64) -> (train: Table, holdout: Table) {
+public enum HoldoutSplit {
+    public static func split(_ table: Table, seed: UInt64) -> (train: Table, holdout: Table) {
         var train: [Int] = [], holdout: [Int] = []
         for r in 0..<table.rowCount {
             if Mixing.mix64(seed ^ (UInt64(r) &* 0xD6E8_FEB8_6659_FD93)) % 5 == 0 { holdout.append(r) } else { train.append(r) }
