@@ -1,4 +1,5 @@
 import DataValidation
+import Fairness
 import ModelEvaluation
 import Foundation
 import GateKit
@@ -10,7 +11,7 @@ public struct Gate {
     public static let version = "0.1.0"
 
     /// The built-in plugins, in the order reports list them.
-    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin()]
+    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), FairnessPlugin()]
 
     public let plugins: [any Plugin]
 

@@ -86,6 +86,9 @@ public enum MarkdownReport {
         if let bins = check.details["bins"]?.arrayValue, !bins.isEmpty {
             return distributionBlock(check, bins: bins)
         }
+        if let groups = check.details["groups"]?.arrayValue, !groups.isEmpty {
+            return groupsBlock(check, groups: groups)
+        }
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
         return "```json\n" + String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : "") + "\n```\n"
@@ -121,6 +124,38 @@ public enum MarkdownReport {
             stats.append("\(key) \(text)")
         }
         if !stats.isEmpty { md += "\n" + stats.joined(separator: " · ") + "\n" }
+        return md
+    }
+
+    /// The per-group table of a fairness check, with a chart of each group's selection rate
+    /// (or mean prediction) when there is one.
+    static func groupsBlock(_ check: CheckResult, groups: [JSONValue]) -> String {
+        guard case .object(let first) = groups[0] else { return "" }
+        let keys = first.map(\.0)
+        var md = ""
+        let charted = keys.contains("selection_rate") ? "selection_rate" : keys.contains("mean_prediction") ? "mean_prediction" : nil
+        if let charted, groups.count <= 30 {
+            let labels = groups.map { "\"" + ($0["group"]?.stringValue ?? "?").replacingOccurrences(of: "\"", with: "'") + "\"" }
+            let values = groups.map { $0[charted]?.numberValue ?? 0 }
+            let top = max(values.max() ?? 1, 0)
+            md += "```mermaid\nxychart-beta\n    title \"\(check.title.replacingOccurrences(of: "\"", with: "'")): \(charted) per group\"\n"
+            md += "    x-axis [" + labels.joined(separator: ", ") + "]\n"
+            md += "    y-axis \"\(charted)\" 0 --> \(Presentation.number(top * 1.1 == 0 ? 1 : top * 1.1))\n"
+            md += "    bar [" + values.map { Presentation.number($0) }.joined(separator: ", ") + "]\n```\n\n"
+        }
+        md += "| " + keys.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: " | ") + " |\n"
+        md += "|" + keys.map { $0 == "group" ? "---" : "--:" }.joined(separator: "|") + "|\n"
+        for group in groups.prefix(100) {
+            let cells = keys.map { key -> String in
+                switch group[key] {
+                case .string(let text)?: return escape(text)
+                case .number(let value)?: return Presentation.number(value)
+                case .bool(let flag)?: return key == "judged" ? (flag ? "yes" : "insufficient data") : (flag ? "yes" : "no")
+                default: return "—"
+                }
+            }
+            md += "| " + cells.joined(separator: " | ") + " |\n"
+        }
         return md
     }
 

@@ -67,6 +67,19 @@ import Testing
         #expect(md.contains("psi 0.41 · ks_pvalue < 0.0001"))
     }
 
+    @Test func showsFairnessGroupsAsATable() {
+        var report = ReportFixtures.report()
+        let groups: JSONValue = .array([
+            .object([("group", "female"), ("size", 700), ("selection_rate", 0.42), ("judged", true)]),
+            .object([("group", "x"), ("size", 3), ("selection_rate", 1.0), ("judged", false)]),
+        ])
+        report.plugins[1].checks.append(CheckResult(id: "fairness/demographic_parity_difference/sex", status: .fail, title: "dpd by sex",
+                                                    message: "too high", details: .object([("groups", groups)])))
+        let md = MarkdownReport.render(report)
+        #expect(md.contains("| group | size | selection rate | judged |\n|---|--:|--:|--:|\n| female | 700 | 0.42 | yes |\n| x | 3 | 1 | insufficient data |"))
+        #expect(md.contains("    bar [0.42, 1]"))
+    }
+
     @Test func staysUnderGitHubsCommentLimitAndSaysWhatWasCut() {
         let md = MarkdownReport.render(ReportFixtures.report(extraChecks: 3000))
         #expect(md.count <= MarkdownReport.characterLimit)

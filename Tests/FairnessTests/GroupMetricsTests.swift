@@ -1,0 +1,56 @@
+import Foundation
+import GateKit
+import Testing
+@testable import Fairness
+
+/// Group metrics against fairlearn on the same predictions (Reference/make_fairness_reference.py).
+@Suite struct GroupMetricsTests {
+    struct Attribute: Decodable {
+        let demographic_parity_difference: Double
+        let demographic_parity_ratio: Double
+        let equalized_odds_difference: Double
+        let equal_opportunity_difference: Double
+        let selection_rate: [String: Double]
+        let tpr: [String: Double]
+        let fpr: [String: Double]
+    }
+    struct Reference: Decodable { let attributes: [String: Attribute] }
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference")
+    static let reference = try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: directory.appendingPathComponent("fairness.json")))
+    static let table = try! TableReader.read([UInt8](Data(contentsOf: directory.appendingPathComponent("predictions.csv"))), path: "p.csv")
+
+    @Test(arguments: ["sex", "race", "sex&race"])
+    func equalFairlearnToOneInABillion(attribute: String) throws {
+        let expected = try #require(Self.reference.attributes[attribute])
+        let labels = Self.table.column("label")!.numericValues!.map { $0 == 1 }
+        let predictions = Self.table.column("prediction")!.numericValues!.map { $0 == 1 }
+        let parts = attribute.split(separator: "&").map { Self.table.column(String($0))! }
+        let membership: [String?] = (0..<Self.table.rowCount).map { r in parts.map { $0.text(at: r) }.joined(separator: "&") }
+        let metrics = GroupMetrics(labels: labels, predictions: predictions, membership: membership, minGroupSize: 1)
+        for (name, value) in [("demographic_parity_difference", expected.demographic_parity_difference),
+                              ("demographic_parity_ratio", expected.demographic_parity_ratio),
+                              ("equalized_odds_difference", expected.equalized_odds_difference),
+                              ("equal_opportunity_difference", expected.equal_opportunity_difference)] {
+            #expect(abs(metrics.value(name) - value) <= 1e-9, "\(name): \(metrics.value(name)) vs fairlearn \(value)")
+        }
+        #expect(metrics.value("disparate_impact_ratio") == metrics.value("demographic_parity_ratio"))
+        for group in metrics.groups {
+            #expect(abs(group.selectionRate - expected.selection_rate[group.name]!) <= 1e-12)
+            #expect(abs(group.truePositiveRate - expected.tpr[group.name]!) <= 1e-12)
+            #expect(abs(group.falsePositiveRate - expected.fpr[group.name]!) <= 1e-12)
+        }
+    }
+
+    @Test func smallGroupsAreListedButNotJudged() {
+        let labels = [true, false, true, false, true, true]
+        let predictions = [true, false, false, false, true, true]
+        let membership: [String?] = ["a", "a", "b", "b", "c", nil]
+        let metrics = GroupMetrics(labels: labels, predictions: predictions, membership: membership, minGroupSize: 2)
+        #expect(metrics.groups.map(\.name) == ["a", "b", "c"])
+        #expect(metrics.groups.map(\.judged) == [true, true, false])
+        #expect(metrics.value("demographic_parity_difference") == 0.5)
+        let tooFew = GroupMetrics(labels: labels, predictions: predictions, membership: membership, minGroupSize: 3)
+        #expect(tooFew.value("demographic_parity_difference").isNaN)
+    }
+}
