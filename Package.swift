@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular"]),
         .target(name: "Engine", dependencies: [
-            "GateKit", "GitRepository", "DataValidation", "ModelEvaluation", "Fairness",
+            "GateKit", "GitRepository", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "DataValidation", dependencies: ["GateKit", "Tabular"], path: "Plugins/DataValidation"),
         .target(name: "ModelRuns", dependencies: ["GateKit", "Training"]),
         .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation"),
+        .target(name: "Behavioural", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Behavioural"),
         .target(name: "Fairness", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Fairness"),
 
         // MARK: CLI
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "ModelRuns", "GateKit", "Training"]),
+        .testTarget(name: "BehaviouralTests", dependencies: ["Behavioural", "GateKit"]),
         .testTarget(name: "FairnessTests", dependencies: ["Fairness", "GateKit"], exclude: ["Reference"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),

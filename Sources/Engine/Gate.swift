@@ -1,3 +1,4 @@
+import Behavioural
 import DataValidation
 import Fairness
 import ModelEvaluation
@@ -11,7 +12,7 @@ public struct Gate {
     public static let version = "0.1.0"
 
     /// The built-in plugins, in the order reports list them.
-    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), FairnessPlugin()]
+    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()]
 
     public let plugins: [any Plugin]
 

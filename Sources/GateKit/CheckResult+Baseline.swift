@@ -9,7 +9,8 @@ extension CheckResult {
         var result = self
         result.status = .warn
         result.preexisting = true
-        result.message += " This already fails at the baseline, so it does not block this PR (set checks.strict: true to make it)."
+        result.message += (result.message.hasSuffix(".") ? " " : ". ")
+            + "This already fails at the baseline, so it does not block this PR (set checks.strict: true to make it)."
         return result
     }
 }
