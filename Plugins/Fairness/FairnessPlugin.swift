@@ -10,6 +10,7 @@ public struct FairnessPlugin: Plugin {
     public let summary = "group fairness of the candidate model (as fairlearn defines it) per protected attribute, against thresholds and the baseline"
     public let catalog: [CheckDescription] = [
         CheckDescription("METRIC/ATTRIBUTE", "demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference, equal_opportunity_difference, disparate_impact_ratio: beyond its threshold, or worse than the baseline by more than max_increase, fails; groups under min_group_size are listed, not judged"),
+        CheckDescription("proxy/ATTRIBUTE", "warns when a feature the model learns from encodes a protected attribute: AUC ≥ 0.8 (numeric) or Cramér's V ≥ 0.5 (categorical)"),
         CheckDescription("mean_prediction_difference/ATTRIBUTE", "regression: the largest difference between groups' mean predictions, against the baseline"),
         CheckDescription("mae_difference/ATTRIBUTE", "regression: the largest difference between groups' mean absolute errors, against the baseline"),
     ]
@@ -42,7 +43,11 @@ public struct FairnessPlugin: Plugin {
         if policy.intersections && attributes.count > 1 {
             for size in 2...attributes.count { groups += Self.combinations(attributes, size) }
         }
-        return groups.flatMap { attribute in
+        // Features the candidate learns from, as its task chose them (protected ones left out).
+        let proxies = context.head.train.map { train in
+            attributes.map { ProxyCheck(attribute: $0, features: run.task.features, train: train).result() }
+        } ?? []
+        return proxies + groups.flatMap { attribute in
             FairnessEvaluation(run: run, attribute: attribute, policy: policy, strict: context.policy.strict).checks()
         }
     }

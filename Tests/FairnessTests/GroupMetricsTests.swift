@@ -54,3 +54,25 @@ import Testing
         #expect(tooFew.value("demographic_parity_difference").isNaN)
     }
 }
+
+@Suite struct ProxyCheckTests {
+    @Test func cramersVMatchesScipysDefinition() {
+        // A 2x2 table [[40, 10], [10, 40]]: chi2 = 36 on 100 rows, V = sqrt(36 / 100) = 0.6.
+        let a = Array(repeating: "x", count: 50) + Array(repeating: "y", count: 50)
+        let b = Array(repeating: "p", count: 40) + Array(repeating: "q", count: 10) + Array(repeating: "p", count: 10) + Array(repeating: "q", count: 40)
+        #expect(abs(ProxyCheck.cramersV(a, b) - 0.6) < 1e-12)
+        #expect(ProxyCheck.cramersV(a, a) > 0.999)
+    }
+
+    @Test func namesTheProxyFeature() throws {
+        var rows = ["sex,title,income,height"]
+        for i in 0..<400 {
+            let male = i % 2 == 0
+            rows.append("\(male ? "m" : "f"),\(male != (i % 20 == 1) ? "Mr" : "Ms"),\(1000 + (i * 37) % 500),\(male ? 170 + i % 15 : 160 + i % 15)")
+        }
+        let train = try TableReader.read(Array((rows.joined(separator: "\n") + "\n").utf8), path: "t.csv")
+        let result = ProxyCheck(attribute: "sex", features: ["title", "income", "height"], train: train).result()
+        #expect(result.status == .warn)
+        #expect(result.message.contains("'title'") && result.message.contains("'height'") && !result.message.contains("'income'"))
+    }
+}
