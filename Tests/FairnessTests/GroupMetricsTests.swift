@@ -76,3 +76,28 @@ import Testing
         #expect(result.message.contains("'title'") && result.message.contains("'height'") && !result.message.contains("'income'"))
     }
 }
+
+@Suite struct FairnessPluginTests {
+    /// The repository's own predictions are judged like a trained model's.
+    @Test func judgesTheRepositorysPredictions() throws {
+        var holdout = "x,sex,y\n", predictions = "prediction\n"
+        for i in 0..<400 {
+            let male = i % 2 == 0
+            holdout += "\(i),\(male ? "m" : "f"),\(i % 3 == 0 ? 1 : 0)\n"
+            predictions += "\(male ? (i % 4 == 0 ? 1 : 0) : (i % 10 == 1 ? 1 : 0))\n"
+        }
+        let table = try TableReader.read(Array(holdout.utf8), path: "h.csv")
+        let predicted = try TableReader.read(Array(predictions.utf8), path: "p.csv")
+        var config = Configuration(target: "y", data: DataPaths(train: "h.csv", holdout: "h.csv", predictions: "p.csv"))
+        config.features.protected = ["sex"]
+        let side = Side(role: .head, revision: "HEAD", commit: "b", configuration: config,
+                        tables: ["train": table, "holdout": table, "predictions": predicted], files: [:])
+        let checks = FairnessPlugin().run(PluginContext(baseline: side, head: side, policy: Policy(), seed: 1, jobs: 1))
+        let dpd = try #require(checks.first { $0.id == "fairness/demographic_parity_difference/sex" })
+        // Men: every other row predicted positive (0.5); women: one in five (0.2).
+        // The baseline has the same predictions, so the failure is main's debt: a warning marked preexisting.
+        #expect(abs((dpd.value ?? 0) - 0.3) < 1e-12 && dpd.status == Status.warn && dpd.preexisting)
+        #expect(checks.first { $0.id == "fairness/disparate_impact_ratio/sex" }?.value.map { abs($0 - 0.4) < 1e-12 } == true)
+        #expect(dpd.details["groups"]?.arrayValue?.count == 2)
+    }
+}
