@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 
+from lanes import mlgate_bench, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
@@ -119,19 +121,6 @@ def child(lane, base, head):
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def run(command, env=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        sys.exit(f"{command[0]} failed")
-    result = json.loads(out)
-    result["wall_seconds"] = time.perf_counter() - start
-    result.setdefault("peak_rss_mb", usage.ru_maxrss / 1024)
-    return result
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=1_000_000)
@@ -149,8 +138,7 @@ def main():
     if not os.path.exists(head):
         print(f"generating {a.rows} rows into {data} …", file=sys.stderr)
         subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), data, "--rows", str(a.rows)])
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "mlgate-bench"], cwd=ROOT, stdout=subprocess.DEVNULL)
-    bin_dir = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip()
+    bench = mlgate_bench()
 
     size = os.path.getsize(base) + os.path.getsize(head)
     for path in (base, head):  # warm the page cache
@@ -166,7 +154,7 @@ def main():
 
     env = dict(os.environ, POLARS_MAX_THREADS=str(a.jobs), OMP_NUM_THREADS=str(a.jobs), OPENBLAS_NUM_THREADS=str(a.jobs))
     results = {
-        "mlgate": run([os.path.join(bin_dir, "mlgate-bench"), "data", base, head, "--jobs", str(a.jobs)]),
+        "mlgate": run([bench, "data", base, head, "--jobs", str(a.jobs)]),
         "polars": run([sys.executable, __file__, "--child", "polars", base, head], env),
         "pandas": run([sys.executable, __file__, "--child", "pandas", base, head], env),
     }
@@ -192,7 +180,7 @@ def main():
             subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), big, "--rows", str(a.memory_rows), "--only-base"])
         print("\nstreaming profile (mlgate-bench profile: one pass, sketches past 65,536 values a column):")
         for path in (base, os.path.join(big, "base.csv")):
-            r = run([os.path.join(bin_dir, "mlgate-bench"), "profile", path, "--jobs", str(a.jobs)])
+            r = run([bench, "profile", path, "--jobs", str(a.jobs)])
             print(f"  {r['rows']:>10,} rows  {os.path.getsize(path) / 1e6:6.0f} MB  {r['seconds']:6.2f} s  peak {r['peak_rss_mb']:5.0f} MB"
                   f"  (rank error {r['first_column']['rank_error']:.4f})")
 

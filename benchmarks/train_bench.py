@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 
+from lanes import mlgate_bench, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CATEGORICAL = ["c05", "c12", "c25", "c50"]
@@ -55,18 +57,6 @@ def child(lane, path, jobs, trees):
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def run(command, env):
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        sys.exit(f"{command[0]} failed")
-    result = json.loads(out)
-    result["wall_seconds"] = time.perf_counter() - start
-    return result
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=1_000_000)
@@ -81,11 +71,10 @@ def main():
     path = os.path.join(data, "base.csv")
     if not os.path.exists(path):
         subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), data, "--rows", str(a.rows)])
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "mlgate-bench"], cwd=ROOT, stdout=subprocess.DEVNULL)
-    bin_dir = subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, text=True).strip()
+    bench = mlgate_bench()
     env = dict(os.environ, OMP_NUM_THREADS=str(a.jobs), OPENBLAS_NUM_THREADS=str(a.jobs))
     results = {
-        "mlgate": run([os.path.join(bin_dir, "mlgate-bench"), "train", path, "--trees", str(a.trees), "--jobs", str(a.jobs)], env),
+        "mlgate": run([bench, "train", path, "--trees", str(a.trees), "--jobs", str(a.jobs)], env),
         "lightgbm": run([sys.executable, __file__, "--child", "lightgbm", path, str(a.jobs), str(a.trees)], env),
         "sklearn": run([sys.executable, __file__, "--child", "sklearn", path, str(a.jobs), str(a.trees)], env),
     }
