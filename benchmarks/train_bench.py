@@ -40,7 +40,25 @@ def child(lane, path, jobs, trees):
     from sklearn.metrics import roc_auc_score
     train, test, features = load(path)
     start = time.perf_counter()
-    if lane == "lightgbm":
+    if lane == "logistic":
+        from sklearn.compose import ColumnTransformer
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+        numeric = [c for c in features if c not in CATEGORICAL]
+        model = Pipeline([
+            ("design", ColumnTransformer([
+                ("num", Pipeline([("impute", SimpleImputer()), ("scale", StandardScaler())]), numeric),
+                ("cat", Pipeline([("impute", SimpleImputer(strategy="constant", fill_value="(missing)")),
+                                  ("onehot", OneHotEncoder(handle_unknown="ignore"))]), CATEGORICAL)])),
+            ("fit", LogisticRegression(C=1.0, max_iter=1000)),
+        ])
+        for c in CATEGORICAL:
+            train[c] = train[c].astype(object)
+            test[c] = test[c].astype(object)
+        model.fit(train[features], train["label"])
+    elif lane == "lightgbm":
         import lightgbm as lgb
         model = lgb.LGBMClassifier(n_estimators=trees, num_leaves=31, max_bin=255, learning_rate=0.1, min_child_samples=20,
                                    reg_lambda=0.0, min_child_weight=1e-3, n_jobs=jobs, verbose=-1)
@@ -78,11 +96,21 @@ def main():
         "lightgbm": run([sys.executable, __file__, "--child", "lightgbm", path, str(a.jobs), str(a.trees)], env),
         "sklearn": run([sys.executable, __file__, "--child", "sklearn", path, str(a.jobs), str(a.trees)], env),
     }
+    logistic = {
+        "mlgate": run([bench, "train", path, "--model", "logistic", "--jobs", str(a.jobs)], env),
+        "sklearn": run([sys.executable, __file__, "--child", "logistic", path, str(a.jobs), str(a.trees)], env),
+    }
     ours = results["mlgate"]["train_seconds"]
     print(f"\n{a.rows * 4 // 5:,} training rows x 24 features, {a.trees} trees, 31 leaves, 255 bins, {a.jobs} threads\n")
     print(f"{'tool':9} {'train+predict s':>16} {'test AUC':>9} {'peak MB':>8} {'time vs mlgate':>15}")
     for name, r in results.items():
         print(f"{name:9} {r['train_seconds']:16.2f} {r['auc']:9.4f} {r['peak_rss_mb']:8.0f} {r['train_seconds'] / ours:14.2f}x")
+    ours = logistic["mlgate"]["train_seconds"]
+    print(f"\nL2 logistic regression (C=1), standardised numeric columns and one-hot categoricals (113 columns):\n")
+    print(f"{'tool':9} {'train+predict s':>16} {'test AUC':>9} {'peak MB':>8} {'time vs mlgate':>15}")
+    for name, r in logistic.items():
+        label = "sklearn lbfgs" if name == "sklearn" else name
+        print(f"{label:9} {r['train_seconds']:16.2f} {r['auc']:9.4f} {r['peak_rss_mb']:8.0f} {r['train_seconds'] / ours:14.2f}x")
     print("\nratios are the peer's time over mlgate's (above 1: mlgate is faster). mlgate's peak memory includes the parsed table;")
     print("the peers' includes pandas' DataFrame.")
 

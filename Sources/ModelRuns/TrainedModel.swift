@@ -113,7 +113,7 @@ public enum TrainedModel: Sendable, Codable {
             catch { throw .training(error.description) }
         case .logistic:
             guard task.kind == .binary else { throw .unsupported("model kind logistic fits binary tasks; use kind: gbdt for \(task.kind.rawValue)") }
-            do { return .logistic(try LogisticRegression(fitting: rows, features: task.features, labels: labelled.binary, c: spec.c)) }
+            do { return .logistic(try LogisticRegression(fitting: rows, features: task.features, labels: labelled.binary, c: spec.c, jobs: jobs)) }
             catch { throw .training("\(error)") }
         case .linear:
             guard task.kind == .regression else { throw .unsupported("model kind linear fits regression tasks; use kind: logistic or gbdt for \(task.kind.rawValue)") }

@@ -61,7 +61,7 @@ if arguments.count >= 2, arguments[0] == "train" {
     clock = ContinuousClock.now
     let scores: [Double]
     if option("--model") == "logistic" {
-        let model = try! LogisticRegression(fitting: train, features: features, labels: labels(train), c: 1)
+        let model = try! LogisticRegression(fitting: train, features: features, labels: labels(train), c: 1, jobs: jobs)
         scores = model.predictProbabilities(test)
     } else {
         var parameters = GradientBoostedTrees.Parameters()
