@@ -195,20 +195,37 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     }
 
     /// Raw scores for `table`, row-major by output (one per class for multiclass).
+    ///
+    /// Rows are scored in fixed blocks on all cores into one flat buffer: no allocation per row.
     public func predictRaw(_ table: Table, jobs: Int = 1) -> [Double] {
         let n = table.rowCount, k = initialScores.count
-        let columns = zip(features, mappers).map { $1.bins(table.column($0), rows: n) }
+        // Feature-major bins in one array: one allocation, read through one pointer.
+        var flat = [UInt8]()
+        flat.reserveCapacity(n * features.count)
+        for (name, mapper) in zip(features, mappers) { flat += mapper.bins(table.column(name), rows: n) }
+        let bins = flat
         let missing = mappers.map(\.missingBin)
-        let rows: [[Double]] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
-            var score = initialScores
-            for iteration in trees {
-                for (c, tree) in iteration.enumerated() {
-                    score[c] += tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+        let block = 1 << 14
+        let blocks = (n + block - 1) / block
+        let parts: [[Double]] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
+            let range = (b * block)..<min(n, (b + 1) * block)
+            var out = [Double](repeating: 0, count: range.count * k)
+            for i in 0..<range.count { for c in 0..<k { out[i * k + c] = initialScores[c] } }
+            bins.withUnsafeBufferPointer { bins in
+                missing.withUnsafeBufferPointer { missing in
+                    for iteration in trees {
+                        for (c, tree) in iteration.enumerated() {
+                            let values = tree.leafValues
+                            for (i, r) in range.enumerated() {
+                                out[i * k + c] += values[tree.leaf(row: r, bins: bins, stride: n, missingBins: missing)]
+                            }
+                        }
+                    }
                 }
             }
-            return score
+            return out
         }
-        return rows.flatMap { $0 }
+        return parts.flatMap { $0 }
     }
 
     /// The positive class's probability (binary), the prediction (regression), or the

@@ -19,6 +19,31 @@ public struct Tree: Sendable, Equatable, Codable {
     public var nodes: [Node] = []
     public var leafValues: [Double] = []
 
+    /// The leaf row `row` lands in, reading its bins from feature-major storage
+    /// (feature f's bin of row r at `bins[f * stride + r]`).
+    @inline(__always)
+    func leaf(row: Int, bins: UnsafeBufferPointer<UInt8>, stride: Int, missingBins: UnsafeBufferPointer<Int>) -> Int {
+        guard !nodes.isEmpty else { return 0 }
+        return nodes.withUnsafeBufferPointer { nodes in
+            var index = 0
+            while true {
+                let node = nodes[index]
+                let b = Int(bins[node.feature * stride + row])
+                let goLeft: Bool
+                if b == missingBins[node.feature] {
+                    goLeft = node.missingLeft
+                } else if let set = node.leftBins {
+                    goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0
+                } else {
+                    goLeft = b <= node.threshold
+                }
+                let next = goLeft ? node.left : node.right
+                if next < 0 { return ~next }
+                index = next
+            }
+        }
+    }
+
     /// The leaf a row lands in, given its bin for each feature.
     @inline(__always)
     func leaf(_ bin: (Int) -> Int, missingBins: [Int]) -> Int {
