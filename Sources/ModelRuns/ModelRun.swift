@@ -57,6 +57,9 @@ public struct ModelRun: Sendable {
             let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, dataHash: context.head.contentHashes["train"], split: split,
                                                                    spec: config.model, seed: seed, jobs: jobs, cache: context.cache)
             context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
+            if let limit = config.model.sampleRows, trainRows.rowCount > limit {
+                notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows, stratified by label (model.sample_rows)")))
+            }
             candidateModel = model
             candidate = ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes)
             if let baseTable = context.baseline.train {

@@ -90,7 +90,10 @@ public enum TrainedModel: Sendable, Codable {
     case ridge(RidgeRegression)
 
     public static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int) throws(ModelError) -> TrainedModel {
-        guard let labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
+        guard var labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
+        if let limit = spec.sampleRows, labelled.rows.count > limit {
+            labelled = sample(labelled, to: limit, seed: seed, task: task)
+        }
         let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
         switch spec.kind {
         case .gbdt:
@@ -142,6 +145,33 @@ public enum TrainedModel: Sendable, Codable {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let data = try? encoder.encode(model) { cache.store(key, [UInt8](data)) }
         return (model, false)
+    }
+
+    /// A seeded sample of at most `limit` labelled rows, stratified by label for classification
+    /// (each class keeps its share), in the original row order (`model.sample_rows`).
+    static func sample(_ labelled: (rows: [Int], binary: [Bool], classes: [Int], values: [Double]), to limit: Int, seed: UInt64,
+                       task: LearningTask) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double]) {
+        let n = labelled.rows.count
+        let strata: [Int] = switch task.kind {
+        case .binary: labelled.binary.map { $0 ? 1 : 0 }
+        case .multiclass: labelled.classes
+        case .regression: Array(repeating: 0, count: n)
+        }
+        var byStratum: [Int: [Int]] = [:]
+        for i in 0..<n { byStratum[strata[i], default: []].append(i) }
+        var keep: [Int] = []
+        var rng = SeededRandom(seed: seed ^ 0x5A3B_1E5E)
+        for stratum in byStratum.keys.sorted() {
+            var members = byStratum[stratum]!
+            let quota = Int((Double(members.count) * Double(limit) / Double(n)).rounded())
+            for i in 0..<min(quota, members.count) { members.swapAt(i, i + Int(rng.next() % UInt64(members.count - i))) }
+            keep += members.prefix(quota)
+        }
+        keep.sort()
+        return (keep.map { labelled.rows[$0] },
+                labelled.binary.isEmpty ? [] : keep.map { labelled.binary[$0] },
+                labelled.classes.isEmpty ? [] : keep.map { labelled.classes[$0] },
+                labelled.values.isEmpty ? [] : keep.map { labelled.values[$0] })
     }
 
     /// Positive-class probabilities (binary), predictions (regression), or class

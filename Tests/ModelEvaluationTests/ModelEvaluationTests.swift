@@ -2,6 +2,7 @@ import Foundation
 import GateKit
 import Testing
 @testable import ModelEvaluation
+@testable import ModelRuns
 import Training
 
 @Suite struct MetricJudgementTests {
@@ -100,5 +101,21 @@ import Training
                                     tables: ["train": holdout, "holdout": holdout, "predictions": holdout.rows(Array(0..<10))], files: [:])
         let broken = ModelEvaluationPlugin().run(PluginContext(baseline: base, head: shortPredictions, policy: policy, seed: 1, jobs: 2))
         #expect(broken.first?.status == Status.error && broken.first?.message.contains("one prediction per holdout row") == true)
+    }
+}
+
+@Suite struct SampleRowsTests {
+    @Test func aSampleKeepsEachClassShareAndIsSeeded() throws {
+        let text = "x,y\n" + (0..<1000).map { "\($0),\($0 % 4 == 0 ? 1 : 0)" }.joined(separator: "\n") + "\n"
+        let table = try TableReader.read(Array(text.utf8), path: "t.csv")
+        var config = Configuration(target: "y", data: DataPaths(train: "t.csv"))
+        config.positive = "1"
+        let task = try LearningTask(configuration: config, train: table)
+        let labelled = try #require(task.labelled(table))
+        let sample = TrainedModel.sample(labelled, to: 200, seed: 7, task: task)
+        #expect(sample.rows.count == 200 && sample.binary.filter { $0 }.count == 50)
+        #expect(sample.rows == sample.rows.sorted())
+        #expect(TrainedModel.sample(labelled, to: 200, seed: 7, task: task).rows == sample.rows)
+        #expect(TrainedModel.sample(labelled, to: 200, seed: 8, task: task).rows != sample.rows)
     }
 }
