@@ -89,6 +89,15 @@ public struct Gate {
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
         }
 
+        // External plugins (SPEC §6) are declared but not run by this version: say so, once each.
+        let declared = (baselineConfig ?? headConfig).configuration.plugins
+        if !declared.isEmpty {
+            results.append(PluginResult(name: "external", checks: declared.map {
+                CheckResult(id: "\($0.name)/plugin", status: .skip, title: "External plugin \($0.name)",
+                            message: "not run: this mlgate version does not run external plugins yet (declared as \($0.command.joined(separator: " ")))")
+            }, durationSeconds: 0))
+        }
+
         return GateReport(
             toolVersion: Self.version,
             base: .init(rev: baseRev, commit: baseCommit.hex),
