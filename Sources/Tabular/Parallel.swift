@@ -23,7 +23,7 @@ public enum Parallel {
 /// One slot per index, each written by exactly one worker.
 private final class ResultSlots<T>: @unchecked Sendable {
     private var storage: [T?]
-    private let lock = NSLockLike()
+    private let lock = PthreadMutex()
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
@@ -37,7 +37,7 @@ private final class ResultSlots<T>: @unchecked Sendable {
 /// Hands out 0, 1, 2, … to concurrent callers.
 private final class AtomicCounter: @unchecked Sendable {
     private var value = 0
-    private let lock = NSLockLike()
+    private let lock = PthreadMutex()
 
     func increment() -> Int {
         lock.withLock {
@@ -48,7 +48,7 @@ private final class AtomicCounter: @unchecked Sendable {
 }
 
 /// A mutex over pthreads, to keep this module free of Foundation.
-private final class NSLockLike: @unchecked Sendable {
+private final class PthreadMutex: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
