@@ -19,6 +19,14 @@ public struct Tree: Sendable, Equatable, Codable {
     public var nodes: [Node] = []
     public var leafValues: [Double] = []
 
+    /// Whether a row whose bin is `bin` goes left at `node`.
+    @inline(__always)
+    static func goesLeft(_ node: Node, bin b: Int, missingBin: Int) -> Bool {
+        if b == missingBin { return node.missingLeft }
+        if let set = node.leftBins { return set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+        return b <= node.threshold
+    }
+
     /// The leaf row `row` lands in, reading its bins from feature-major storage
     /// (feature f's bin of row r at `bins[f * stride + r]`).
     @inline(__always)
@@ -28,15 +36,7 @@ public struct Tree: Sendable, Equatable, Codable {
             var index = 0
             while true {
                 let node = nodes[index]
-                let b = Int(bins[node.feature * stride + row])
-                let goLeft: Bool
-                if b == missingBins[node.feature] {
-                    goLeft = node.missingLeft
-                } else if let set = node.leftBins {
-                    goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0
-                } else {
-                    goLeft = b <= node.threshold
-                }
+                let goLeft = Self.goesLeft(node, bin: Int(bins[node.feature * stride + row]), missingBin: missingBins[node.feature])
                 let next = goLeft ? node.left : node.right
                 if next < 0 { return ~next }
                 index = next
@@ -51,16 +51,7 @@ public struct Tree: Sendable, Equatable, Codable {
         var index = 0
         while true {
             let node = nodes[index]
-            let b = bin(node.feature)
-            let goLeft: Bool
-            if b == missingBins[node.feature] {
-                goLeft = node.missingLeft
-            } else if let set = node.leftBins {
-                goLeft = set[b >> 6] & (1 << UInt64(b & 63)) != 0
-            } else {
-                goLeft = b <= node.threshold
-            }
-            let next = goLeft ? node.left : node.right
+            let next = Self.goesLeft(node, bin: bin(node.feature), missingBin: missingBins[node.feature]) ? node.left : node.right
             if next < 0 { return ~next }
             index = next
         }
