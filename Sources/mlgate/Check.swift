@@ -15,7 +15,7 @@ struct Check: ParsableCommand {
         Examples:
           mlgate check                                  # HEAD against origin/HEAD, summary on stdout
           mlgate check --base main --worktree           # uncommitted work against main
-          mlgate check --junit out/junit.xml --markdown out/report.md --json out/report.json
+          mlgate check --junit out/junit.xml --markdown out/report.md --json out/report.json --html out/report.html
         """)
 
     @Option(help: ArgumentHelp("A folder inside the repository to check.", valueName: "dir"))
@@ -41,6 +41,9 @@ struct Check: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write the JSON report here.", valueName: "file"))
     var json: String?
+
+    @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
+    var html: String?
 
     @Option(help: ArgumentHelp("Run only this plugin (repeatable).", valueName: "plugin"))
     var only: [String] = []
@@ -97,11 +100,12 @@ struct Check: ParsableCommand {
             if let json { try write(JSONReport.render(report), to: json) }
             if let junit { try write(JUnitReport.render(report), to: junit) }
             if let markdown { try write(MarkdownReport.render(report), to: markdown) }
+            if let html { try write(HTMLReport.render(report), to: html) }
         } catch {
             throw CannotRun(message: "could not write a report: \(error)")
         }
         if !quiet {
-            if json == nil && junit == nil && markdown == nil {
+            if json == nil && junit == nil && markdown == nil && html == nil {
                 print(TextSummary.render(report, verbose: verbose), terminator: "")
             } else {
                 Diagnostics.log("mlgate: \(report.status.rawValue) — \(report.allChecks.count) checks, exit \(report.exitCode)")

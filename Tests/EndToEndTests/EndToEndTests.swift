@@ -29,7 +29,7 @@ import XMLWriting
         let built = try scenario.build(at: temp.child("repo"), options: .init(detachedHead: true))
         let out = temp.child("out")
         let run = try MLGateBinary.run(["check", "--json", out + "/report.json", "--junit", out + "/junit.xml",
-                                        "--markdown", out + "/report.md", "--base", "origin/main"], in: built.path)
+                                        "--markdown", out + "/report.md", "--html", out + "/report.html", "--base", "origin/main"], in: built.path)
         #expect(run.status == scenario.expect.exit, "\(name): \(run.stderr)")
         #expect(run.stdout.isEmpty)
         guard scenario.expect.exit != 2 else {
@@ -44,6 +44,8 @@ import XMLWriting
         #expect(report["merge_base"] as? String == built.baseCommit)
         let junit = [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/junit.xml")))
         #expect(XMLSchemaValidator.validate(junit, schemaPath: Self.schema) == [])
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>") && html.utf8.count < 2_000_000 && html.contains(built.headCommit.prefix(8)))
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         let verdicts = scenario.expect.exit == 0 ? ["## ✅ mlgate: gate passed", "## ⚠️ mlgate: gate passed with warnings"] : ["## ❌ mlgate: gate failed"]
         #expect(verdicts.contains { markdown.hasPrefix($0) }, "\(name): the Markdown starts \(markdown.prefix(60))")

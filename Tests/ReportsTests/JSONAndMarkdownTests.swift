@@ -98,3 +98,24 @@ import Testing
         #expect(lines.count < 25)
     }
 }
+
+@Suite struct HTMLReportTests {
+    @Test func isSelfContainedAndEscapesWhatUsersWrote() {
+        var report = ReportFixtures.report()
+        let bins: JSONValue = .array([.object([("bin", "≤ 10"), ("baseline", 0.5), ("head", 0.2)]), .object([("bin", "> 10"), ("baseline", 0.5), ("head", 0.8)])])
+        report.plugins[1].checks.append(CheckResult(id: "data-validation/drift/x", status: .fail, title: "Drift of x", message: "PSI 0.41",
+                                                    metric: "psi", value: 0.41, threshold: 0.25, details: .object([("bins", bins)])))
+        let html = HTMLReport.render(report)
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<title>mlgate: gate failed</title>"))
+        #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://") && !html.contains("src="))
+        #expect(html.contains("removed column &#39;credit_score&#39; &lt;b&gt;|&lt;/b&gt; &amp; &quot;quotes&quot;"))
+        #expect(html.contains("<svg class=\"chart\"") && html.contains("<title>head &gt; 10: 80 % of rows</title>"))
+        #expect(html.contains("<span class=\"add\">+     fail: 0.9</span>"))
+        #expect(html.contains("<pre>mlgate check --base aaaaaaaaaaaa --head bbbbbbbbbbbb --seed 42</pre>"))
+    }
+
+    @Test func staysSmallForLargeReports() {
+        #expect(HTMLReport.render(ReportFixtures.report(extraChecks: 3000)).utf8.count < 2_000_000)
+    }
+}
