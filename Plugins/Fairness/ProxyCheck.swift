@@ -5,7 +5,8 @@ import Training
 /// `fairness/proxy/ATTRIBUTE`: features that give a protected attribute away. Keeping the
 /// attribute out of training protects nobody when another column encodes it. Warns on a
 /// numeric feature whose values alone separate the attribute's groups with AUC ≥ 0.8, or a
-/// categorical one whose Cramér's V with the attribute is ≥ 0.5.
+/// categorical one whose Cramér's V with the attribute is ≥ 0.5 (features with under 5 rows a
+/// level are not judged: their V measures sparsity, not association).
 struct ProxyCheck {
     static let aucThreshold = 0.8
     static let cramersVThreshold = 0.5
@@ -43,7 +44,16 @@ struct ProxyCheck {
                 }.max() ?? 0
                 measure = "auc"
             } else {
-                value = Self.cramersV((0..<train.rowCount).map { column.text(at: $0) }, groups)
+                let values = (0..<train.rowCount).map { column.text(at: $0) }
+                // With fewer than 5 rows a level, every level sits in one group by chance and
+                // V approaches 1 on noise (an id-like column): too sparse to judge.
+                let levels = Set(values.filter { !$0.isEmpty }).count
+                guard values.count >= 5 * levels else {
+                    all.append(.object([("feature", .string(feature)), ("measure", .string("cramers_v")), ("value", .null),
+                                        ("note", .string("\(levels) levels are too many for \(values.count) rows to judge"))]))
+                    continue
+                }
+                value = Self.cramersV(values, groups)
                 measure = "cramers_v"
             }
             all.append(.object([("feature", .string(feature)), ("measure", .string(measure)), ("value", .number(value))]))

@@ -12,7 +12,7 @@ public enum HTMLReport {
         <title>mlgate: \(escape(Presentation.verdict(report)))</title>
         <style>\(style)</style></head><body>
         <header class="\(report.status.rawValue)">
-        <h1>\(Presentation.icon(report.status)) mlgate: \(escape(Presentation.verdict(report)))</h1>
+        <h1>mlgate: \(escape(Presentation.verdict(report)))</h1>
         <p>\(escape(Presentation.tally(checks)))</p>
         <p class="meta">head <code>\(escape(String(report.head.commit.prefix(8))))</code> (\(escape(report.head.rev))) against baseline
         <code>\(escape(String(report.mergeBase.prefix(8))))</code> (merge-base with \(escape(report.base.rev))) · seed \(report.seed) ·

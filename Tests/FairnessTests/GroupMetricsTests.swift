@@ -101,3 +101,14 @@ import Testing
         #expect(dpd.details["groups"]?.arrayValue?.count == 2)
     }
 }
+
+@Suite struct ProxySparsityTests {
+    @Test func anIdLikeColumnIsNotCalledAProxy() throws {
+        var rows = ["sex,postcode"]
+        for i in 0..<300 { rows.append("\(i % 2 == 0 ? "m" : "f"),P\(i)") }
+        let train = try TableReader.read(Array((rows.joined(separator: "\n") + "\n").utf8), path: "t.csv")
+        let result = ProxyCheck(attribute: "sex", features: ["postcode"], train: train).result()
+        #expect(result.status == .pass)
+        #expect(result.details["features"]?.arrayValue?.first?["note"]?.stringValue?.contains("too many") == true)
+    }
+}
