@@ -7,10 +7,6 @@ pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
 pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v git >/dev/null || missing+=(git)   # the tests make one shallow clone with it
-# The tests read the JUnit report with junitparser, as CI test viewers read it.
-if command -v python3 >/dev/null && ! python3 -c 'import junitparser' 2>/dev/null; then
-  python3 -m pip install -q junitparser >&2 || echo "could not install junitparser (pip); the JUnit consumer test will fail" >&2
-fi
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

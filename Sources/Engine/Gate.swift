@@ -86,6 +86,7 @@ public struct Gate {
             let clock = ContinuousClock.now
             progress("running \(plugin.name)")
             let checks = plugin.run(context)
+            progress("\(plugin.name): \(checks.count) checks in \(String(format: "%.2f", Self.seconds(since: clock))) s")
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
         }
 
@@ -168,7 +169,9 @@ public struct Gate {
             } catch {
                 throw .data(error)
             }
-            progress("read \(role.rawValue) \(key) \(path): \(tables[key]!.rowCount) rows × \(tables[key]!.columns.count) columns in \(String(format: "%.2f", Self.seconds(since: clock))) s")
+            let elapsed = Self.seconds(since: clock), rows = tables[key]!.rowCount
+            let rate = elapsed > 0 ? " (\(Int(Double(rows) / elapsed)) rows/s)" : ""
+            progress("read \(role.rawValue) \(key) \(path): \(rows) rows × \(tables[key]!.columns.count) columns in \(String(format: "%.2f", elapsed)) s\(rate)")
         }
         for test in naming.checks.behavioural {
             if let path = test.file, let bytes = try snapshot.read(path) { files[path] = bytes }

@@ -34,6 +34,8 @@ public enum MarkdownReport {
         }
         md += "\n"
 
+        if let chart = metricsChart(report) { md += chart + "\n" }
+
         let attention = Presentation.ordered(checks.filter { $0.status >= .warn })
         if !attention.isEmpty {
             md += "### Needs attention\n\n"
@@ -92,6 +94,23 @@ public enum MarkdownReport {
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
         return "```json\n" + String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : "") + "\n```\n"
+    }
+
+    /// The model's metrics on head's holdout, baseline model as a line and candidate as bars
+    /// (metrics in [0, 1] only, so one axis fits them all).
+    static func metricsChart(_ report: GateReport) -> String? {
+        guard let plugin = report.plugins.first(where: { $0.name == "model-evaluation" }) else { return nil }
+        let metrics = plugin.checks.filter { !$0.id.contains("/slice/") }.compactMap { check -> (String, Double, Double)? in
+            guard let value = check.value, let baseline = check.baseline, value.isFinite, baseline.isFinite,
+                  (0...1).contains(value), (0...1).contains(baseline) else { return nil }
+            return (check.metric ?? check.localID, baseline, value)
+        }
+        guard !metrics.isEmpty else { return nil }
+        var md = "```mermaid\nxychart-beta\n    title \"Model metrics on head's holdout (bars: candidate, line: baseline)\"\n"
+        md += "    x-axis [" + metrics.map { "\"\($0.0)\"" }.joined(separator: ", ") + "]\n    y-axis 0 --> 1\n"
+        md += "    bar [" + metrics.map { Presentation.number($0.2) }.joined(separator: ", ") + "]\n"
+        md += "    line [" + metrics.map { Presentation.number($0.1) }.joined(separator: ", ") + "]\n```\n"
+        return md
     }
 
     /// Baseline and head shares per bin: a Mermaid bar chart (head as bars, baseline as a line)
