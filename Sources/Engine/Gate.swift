@@ -24,7 +24,9 @@ public struct Gate {
     ///
     /// - Parameter progress: receives one line per step (for stderr).
     /// - Throws: `GateError` when the gate cannot run (exit 2).
-    public func run(_ options: GateOptions, progress: @escaping @Sendable (String) -> Void = { _ in }) throws(GateError) -> GateReport {
+    ///   - status: transient progress within a step (for a terminal); ignored by default.
+    public func run(_ options: GateOptions, progress: @escaping @Sendable (String) -> Void = { _ in },
+                    status: @escaping @Sendable (String) -> Void = { _ in }) throws(GateError) -> GateReport {
         let started = ContinuousClock.now
         let selected = try selectPlugins(only: options.only, skip: options.skip)
 
@@ -80,7 +82,7 @@ public struct Gate {
 
         let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
-                                    cache: cache, log: progress)
+                                    cache: cache, log: progress, status: status)
         var results = [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)]
         for plugin in selected {
             let clock = ContinuousClock.now

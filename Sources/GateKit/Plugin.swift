@@ -77,9 +77,12 @@ public struct PluginContext: Sendable {
     /// Progress for the person watching (stderr); never part of a report, which must not
     /// depend on what the cache held.
     public let log: @Sendable (String) -> Void
+    /// Transient progress inside a long step (tree 37 of 100): shown in place on a terminal,
+    /// dropped otherwise, so logs keep one line per step.
+    public let status: @Sendable (String) -> Void
 
     public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, cache: (any ArtifactCache)? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in }) {
         self.baseline = baseline
         self.head = head
         self.policy = policy
@@ -87,5 +90,6 @@ public struct PluginContext: Sendable {
         self.jobs = jobs
         self.cache = cache
         self.log = log
+        self.status = status
     }
 }

@@ -55,7 +55,8 @@ public struct ModelRun: Sendable {
             if context.head.holdout == nil { notes.append(("holdout", "a seeded 20% of head's train (no data.holdout)")) }
             let split = context.head.holdout == nil
             let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, dataHash: context.head.contentHashes["train"], split: split,
-                                                                   spec: config.model, seed: seed, jobs: jobs, cache: context.cache)
+                                                                   spec: config.model, seed: seed, jobs: jobs, cache: context.cache,
+                                                                   progress: Self.progress("candidate", rows: trainRows.rowCount, spec: config.model, context: context))
             context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
             if let limit = config.model.sampleRows, trainRows.rowCount > limit {
                 notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows, stratified by label (model.sample_rows)")))
@@ -68,7 +69,8 @@ public struct ModelRun: Sendable {
                 let split = context.baseline.holdout == nil
                 let baseTrain = split ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
                 let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, dataHash: context.baseline.contentHashes["train"],
-                                                                  split: split, spec: baseConfig.model, seed: seed, jobs: jobs, cache: context.cache)
+                                                                  split: split, spec: baseConfig.model, seed: seed, jobs: jobs, cache: context.cache,
+                                                                  progress: Self.progress("baseline", rows: baseTrain.rowCount, spec: baseConfig.model, context: context))
                 context.log(cached ? "model: baseline model reused from the cache" : "model: baseline model trained")
                 baselineModel = baseModel
                 baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(holdout, jobs: jobs), classes: baseTask.classes)
@@ -88,6 +90,17 @@ public struct ModelRun: Sendable {
             notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         }
         self.notes = notes
+    }
+
+    /// Reports boosting progress as trees done and rows per second, for a terminal.
+    static func progress(_ which: String, rows: Int, spec: ModelSpec, context: PluginContext) -> @Sendable (Int) -> Void {
+        let start = ContinuousClock.now
+        return { trees in
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let rate = seconds > 0 ? Int(Double(rows * trees) / seconds) : 0
+            context.status("model: training the \(which) model, tree \(trees)/\(spec.trees) (\(rate) rows·trees/s)")
+        }
     }
 
     /// Scores from a predictions table: `score` (positive probability) or `prediction`.

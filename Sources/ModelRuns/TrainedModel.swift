@@ -89,7 +89,8 @@ public enum TrainedModel: Sendable, Codable {
     case logistic(LogisticRegression)
     case ridge(RidgeRegression)
 
-    public static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int) throws(ModelError) -> TrainedModel {
+    public static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int,
+                             progress: (@Sendable (Int) -> Void)? = nil) throws(ModelError) -> TrainedModel {
         guard var labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
         if let limit = spec.sampleRows, labelled.rows.count > limit {
             labelled = sample(labelled, to: limit, seed: seed, task: task)
@@ -112,7 +113,10 @@ public enum TrainedModel: Sendable, Codable {
             case .multiclass: .multiclass(labelled.classes, classes: task.classes.count)
             case .regression: .regression(labelled.values)
             }
-            do { return .gbdt(try GradientBoostedTrees(fitting: rows, features: task.features, targets: targets, parameters: parameters, jobs: jobs)) }
+            do {
+                return .gbdt(try GradientBoostedTrees(fitting: rows, features: task.features, targets: targets, parameters: parameters,
+                                                      jobs: jobs, progress: progress))
+            }
             catch { throw .training(error.description) }
         case .logistic:
             guard task.kind == .binary else { throw .unsupported("model kind logistic fits binary tasks; use kind: gbdt for \(task.kind.rawValue)") }
@@ -130,8 +134,9 @@ public enum TrainedModel: Sendable, Codable {
     /// The key covers everything a model depends on: the training core's version, the data's
     /// content hash, the task, the model spec, the holdout split and the seed.
     public static func cached(_ task: LearningTask, on table: Table, dataHash: String?, split: Bool, spec: ModelSpec, seed: UInt64,
-                       jobs: Int, cache: (any ArtifactCache)?) throws(ModelError) -> (model: TrainedModel, cached: Bool) {
-        guard let cache, let dataHash else { return (try train(task, on: table, spec: spec, seed: seed, jobs: jobs), false) }
+                              jobs: Int, cache: (any ArtifactCache)?,
+                              progress: (@Sendable (Int) -> Void)? = nil) throws(ModelError) -> (model: TrainedModel, cached: Bool) {
+        guard let cache, let dataHash else { return (try train(task, on: table, spec: spec, seed: seed, jobs: jobs, progress: progress), false) }
         let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
                                    task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
                                    "\(spec)"].joined(separator: "\u{0}"))
@@ -140,7 +145,7 @@ public enum TrainedModel: Sendable, Codable {
         if let bytes = cache.load(key), let model = try? decoder.decode(TrainedModel.self, from: Data(bytes)) {
             return (model, true)
         }
-        let model = try train(task, on: table, spec: spec, seed: seed, jobs: jobs)
+        let model = try train(task, on: table, spec: spec, seed: seed, jobs: jobs, progress: progress)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let data = try? encoder.encode(model) { cache.store(key, [UInt8](data)) }

@@ -61,6 +61,10 @@ struct CannotRun: Error {
 /// Writes to stderr, which carries progress and errors; stdout carries only the summary.
 enum Diagnostics {
     static func log(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n")
+    }
+
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -67,7 +67,9 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     public let initialScores: [Double]
     public let isClassifier: Bool
 
-    public init(fitting table: Table, features: [String], targets: Targets, parameters: Parameters, jobs: Int = 1) throws(Failure) {
+    /// - Parameter progress: called after each boosting iteration with how many are done.
+    public init(fitting table: Table, features: [String], targets: Targets, parameters: Parameters, jobs: Int = 1,
+                progress: (@Sendable (Int) -> Void)? = nil) throws(Failure) {
         let n = table.rowCount
         guard n > 0, targets.count == n else { throw .noRows }
         let present = features.filter { table.column($0) != nil }
@@ -124,6 +126,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                 }
             }
             forest.append(iteration)
+            progress?(forest.count)
         }
         self.features = present
         self.mappers = mappers
