@@ -315,7 +315,7 @@ public enum ConfigurationLoader {
     private static func plugins(_ field: YAMLField) throws(ConfigurationError) -> [ExternalPluginSpec] {
         var specs: [ExternalPluginSpec] = []
         for item in try field.sequence() {
-            let members = try item.mapping(allowed: ["name", "command", "timeout"])
+            let members = try item.mapping(allowed: ["name", "command", "timeout", "config"])
             func member(_ key: String) -> YAMLField? { members.first { $0.name == key }?.field }
             guard let nameField = member("name"), let commandField = member("command") else {
                 throw item.error("each plugin needs 'name' and 'command' (a list: program and arguments)")
@@ -328,9 +328,31 @@ public enum ConfigurationLoader {
             guard !command.isEmpty else { throw commandField.error("the command is empty") }
             var spec = ExternalPluginSpec(name: name, command: command)
             if let timeout = member("timeout") { spec.timeout = try timeout.double(in: 0.1...86_400) }
+            if let config = member("config") { spec.config = json(config.node) }
+            guard !specs.contains(where: { $0.name == name }) else { throw nameField.error("two plugins are named '\(name)'") }
             specs.append(spec)
         }
         return specs
+    }
+
+    /// A YAML node as JSON, scalars typed by YAML's core schema (a plugin's free-form settings).
+    static func json(_ node: Node) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if node.null != nil { return .null }
+                if let bool = node.bool { return .bool(bool) }
+                if let int = node.int { return .number(Double(int)) }
+                if let double = node.float { return .number(double) }
+            }
+            return .string(scalar.string)
+        case .mapping(let mapping):
+            return .object(mapping.map { (key, value) in (key.string ?? "", json(value)) })
+        case .sequence(let sequence):
+            return .array(sequence.map(json))
+        case .alias:
+            return .null
+        }
     }
 
     // MARK: YAML errors

@@ -28,7 +28,6 @@ public struct Gate {
     public func run(_ options: GateOptions, progress: @escaping @Sendable (String) -> Void = { _ in },
                     status: @escaping @Sendable (String) -> Void = { _ in }) throws(GateError) -> GateReport {
         let started = ContinuousClock.now
-        let selected = try selectPlugins(only: options.only, skip: options.skip)
 
         let repository: Repository
         do { repository = try Repository.discover(from: options.repository) } catch { throw .git(error) }
@@ -63,6 +62,9 @@ public struct Gate {
         }
         let baselineConfig = try loadConfiguration(configPath, at: baseline)
         let review = PolicyReview(baseline: baselineConfig, head: headConfig, allowChange: options.allowPolicyChange, configPath: configPath)
+        let externals = ExternalPlugins(baseline: baselineConfig, head: headConfig, allowHeadPlugins: options.allowPlugins,
+                                        baselineSnapshot: baseline, headSnapshot: head, environment: options.environment)
+        let selected = try selectPlugins(only: options.only, skip: options.skip, external: externals.names)
         let seed = options.seed ?? headConfig.configuration.seed
 
         // Data: each side read with its own configuration.
@@ -92,14 +94,10 @@ public struct Gate {
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
         }
 
-        // External plugins (SPEC §6) are declared but not run by this version: say so, once each.
-        let declared = (baselineConfig ?? headConfig).configuration.plugins
-        if !declared.isEmpty {
-            results.append(PluginResult(name: "external", checks: declared.map {
-                CheckResult(id: "\($0.name)/plugin", status: .skip, title: "External plugin \($0.name)",
-                            message: "not run: this mlgate version does not run external plugins yet (declared as \($0.command.joined(separator: " ")))")
-            }, durationSeconds: 0))
-        }
+        // External plugins (SPEC §6), trusted as the policy is.
+        results += try externals.run(only: options.only, skip: options.skip, repositoryRoot: repository.workingDirectory ?? options.repository,
+                                     seed: seed, configuration: headConfig.configuration, baseline: baseline, head: head,
+                                     baselineConfiguration: baselineConfig?.configuration, progress: progress)
 
         return GateReport(
             toolVersion: Self.version,
@@ -116,8 +114,8 @@ public struct Gate {
 
     // MARK: Steps
 
-    private func selectPlugins(only: [String], skip: [String]) throws(GateError) -> [any Plugin] {
-        let known = plugins.map(\.name)
+    private func selectPlugins(only: [String], skip: [String], external: [String]) throws(GateError) -> [any Plugin] {
+        let known = plugins.map(\.name) + external
         for name in only + skip where !known.contains(name) {
             throw .usage("unknown plugin '\(name)' in --only/--skip; known plugins: \(known.joined(separator: ", ")) (see `mlgate plugins`)")
         }
@@ -205,6 +203,7 @@ public struct Gate {
         for name in options.skip { parts.append("--skip \(name)") }
         if options.allowPolicyChange { parts.append("--allow-policy-change") }
         if !options.useCache { parts.append("--no-cache") }
+        if options.allowPlugins { parts.append("--allow-plugins") }
         return parts.joined(separator: " ")
     }
 }

@@ -202,6 +202,8 @@ public struct ExternalPluginSpec: Sendable, Equatable {
     public var name: String
     public var command: [String]
     public var timeout: Double = 60
+    /// The plugin's own settings (`config:` in its entry), handed to it as JSON.
+    public var config: JSONValue = .object([])
     public init(name: String, command: [String]) {
         self.name = name
         self.command = command

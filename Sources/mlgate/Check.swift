@@ -60,6 +60,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Apply head's checks: policy even though it differs from the baseline's.")
     var allowPolicyChange = false
 
+    @Flag(help: "Run external plugins declared only in head's mlgate.yml (by default only the baseline's run).")
+    var allowPlugins = false
+
     @Flag(help: "Train the baseline model afresh instead of reusing it from $XDG_CACHE_HOME/mlgate (or ~/.cache/mlgate).")
     var noCache = false
 
@@ -88,6 +91,7 @@ struct Check: ParsableCommand {
         options.seed = seed
         options.allowPolicyChange = allowPolicyChange
         options.useCache = !noCache
+        options.allowPlugins = allowPlugins
 
         let report: GateReport
         do {

@@ -147,18 +147,6 @@ import Testing
         }
     }
 
-    @Test func declaredExternalPluginsAreReportedAsNotRun() throws {
-        let temp = try TemporaryDirectory("gate")
-        let writer = try RepoWriter(initializingAt: temp.child("repo"))
-        let config = Array("target: y\ndata: {train: t.csv}\nplugins:\n  - {name: row-count, command: [python3, checks/rows.py]}\n".utf8)
-        let base = try writer.commit(["mlgate.yml": config, "t.csv": Array("x,y\n1,0\n2,1\n".utf8)], message: "base", parents: [], branch: "main")
-        try writer.commit(["mlgate.yml": config, "t.csv": Array("x,y\n1,0\n2,1\n3,0\n".utf8)], message: "head", parents: [base], branch: "feature")
-        try writer.checkout(branch: "feature")
-        let report = try Gate().run(options(writer.path) { $0.base = "main"; $0.only = ["data-validation"] })
-        let check = try #require(report.allChecks.first { $0.id == "row-count/plugin" })
-        #expect(check.status == .skip && check.message.contains("python3 checks/rows.py"))
-    }
-
     @Test func modifiesNothingInTheRepository() throws {
         let temp = try TemporaryDirectory("gate")
         let built = try Scenario.named("schema-break").build(at: temp.child("repo"))

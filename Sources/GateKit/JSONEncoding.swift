@@ -1,4 +1,3 @@
-import GateKit
 
 /// Serialises `JSONValue` deterministically: keys in insertion order, numbers in their
 /// shortest round-trip form, two-space indentation.
