@@ -53,10 +53,11 @@ public struct ExternalPlugins {
     }
 
     /// Runs the plugins that may run; the others become `NAME/plugin: skip` with the reason.
-    func run(only: [String], skip: [String], repositoryRoot: String, seed: UInt64, configuration: Configuration,
+    /// - Parameter include: which plugins this run (or shard) takes, by name.
+    func run(include: (String) -> Bool, repositoryRoot: String, seed: UInt64, configuration: Configuration,
              baseline: RevisionSnapshot, head: RevisionSnapshot, baselineConfiguration: Configuration?,
              progress: (String) -> Void) throws(GateError) -> [PluginResult] {
-        let selected = planned.filter { (only.isEmpty || only.contains($0.spec.name)) && !skip.contains($0.spec.name) }
+        let selected = planned.filter { include($0.spec.name) }
         guard !selected.isEmpty else { return [] }
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-plugins-\(UUID().uuidString)")
         defer { Self.remove(workspace) }

@@ -85,8 +85,11 @@ public struct Gate {
         let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
                                     cache: cache, log: progress, status: status)
-        var results = [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)]
-        for plugin in selected {
+        // Work units for sharding: the plugins that share the run's models stay together.
+        let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
+        let inShard = Self.shardFilter(order, options.shard)
+        var results: [PluginResult] = inShard("policy") ? [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)] : []
+        for plugin in selected where inShard(plugin.name) {
             let clock = ContinuousClock.now
             progress("running \(plugin.name)")
             let checks = plugin.run(context)
@@ -95,7 +98,9 @@ public struct Gate {
         }
 
         // External plugins (SPEC §6), trusted as the policy is.
-        results += try externals.run(only: options.only, skip: options.skip, repositoryRoot: repository.workingDirectory ?? options.repository,
+        let only = options.only, skip = options.skip
+        results += try externals.run(include: { inShard($0) && (only.isEmpty || only.contains($0)) && !skip.contains($0) },
+                                     repositoryRoot: repository.workingDirectory ?? options.repository,
                                      seed: seed, configuration: headConfig.configuration, baseline: baseline, head: head,
                                      baselineConfiguration: baselineConfig?.configuration, progress: progress)
 
@@ -109,10 +114,28 @@ public struct Gate {
             policy: .init(source: review.source, changed: review.changed),
             plugins: results,
             changedPaths: changedPaths.map(\.path),
-            command: Self.reproduction(options: options, base: baseCommit, head: headCommit, seed: seed, configPath: configPath))
+            command: Self.reproduction(options: options, base: baseCommit, head: headCommit, seed: seed, configPath: configPath),
+            shard: options.shard.map { "\($0.index)/\($0.count)" }, pluginOrder: options.shard == nil ? nil : order)
     }
 
     // MARK: Steps
+
+    /// Which plugins a shard runs: units in the run's order dealt round-robin, where model
+    /// evaluation, behavioural and fairness form one unit (they share trained models).
+    static func shardFilter(_ order: [String], _ shard: (index: Int, count: Int)?) -> (String) -> Bool {
+        guard let shard else { return { _ in true } }
+        let shared: Set<String> = ["model-evaluation", "behavioural", "fairness"]
+        var units: [String] = []
+        for name in order {
+            let unit = shared.contains(name) ? "models" : name
+            if !units.contains(unit) { units.append(unit) }
+        }
+        return { name in
+            let unit = shared.contains(name) ? "models" : name
+            guard let position = units.firstIndex(of: unit) else { return false }
+            return position % shard.count == shard.index - 1
+        }
+    }
 
     private func selectPlugins(only: [String], skip: [String], external: [String]) throws(GateError) -> [any Plugin] {
         let known = plugins.map(\.name) + external

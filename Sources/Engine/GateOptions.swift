@@ -15,6 +15,8 @@ public struct GateOptions: Sendable {
     public var jobs: Int
     public var allowPolicyChange = false
     public var allowPlugins = false
+    /// Run only this share of the work (1-based index, count), for a CI matrix.
+    public var shard: (index: Int, count: Int)?
     /// Reuse and keep trained baseline models in the artifact cache (`--no-cache` turns it off).
     public var useCache = true
     /// The process environment (for the CI base variables).

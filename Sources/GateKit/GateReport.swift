@@ -34,10 +34,14 @@ public struct GateReport: Sendable, Equatable {
     public var changedPaths: [String]
     /// The command line that reproduces this run.
     public var command: String
+    /// `I/N` when this report is one shard of a run split across a CI matrix.
+    public var shard: String?
+    /// Every plugin of the whole run in report order (set on shards, so a merge can restore it).
+    public var pluginOrder: [String]?
 
     public init(toolVersion: String, base: Revision, head: Revision, mergeBase: String, seed: UInt64,
                 durationSeconds: Double, policy: PolicyInfo, plugins: [PluginResult],
-                changedPaths: [String], command: String) {
+                changedPaths: [String], command: String, shard: String? = nil, pluginOrder: [String]? = nil) {
         self.toolVersion = toolVersion
         self.base = base
         self.head = head
@@ -48,6 +52,52 @@ public struct GateReport: Sendable, Equatable {
         self.plugins = plugins
         self.changedPaths = changedPaths
         self.command = command
+        self.shard = shard
+        self.pluginOrder = pluginOrder
+    }
+
+    /// Joins the reports of a run's shards into the report the unsharded run writes.
+    ///
+    /// - Throws: `MergeError` when the reports are not shards of one run.
+    public static func merging(_ shards: [GateReport]) throws(MergeError) -> GateReport {
+        guard var merged = shards.first else { throw .noReports }
+        for other in shards.dropFirst() {
+            guard other.base == merged.base, other.head == merged.head, other.mergeBase == merged.mergeBase,
+                  other.seed == merged.seed, other.toolVersion == merged.toolVersion else {
+                throw .differentRuns(merged.shard ?? "first", other.shard ?? "another")
+            }
+        }
+        let counts = Set(shards.compactMap { $0.shard?.split(separator: "/").last.map(String.init) })
+        let indices = shards.compactMap { $0.shard?.split(separator: "/").first.map(String.init) }
+        if let count = counts.first.flatMap(Int.init), counts.count == 1 {
+            let missing = (1...count).map(String.init).filter { !indices.contains($0) }
+            guard missing.isEmpty else { throw .missingShards(missing.map { "\($0)/\(count)" }) }
+            guard indices.count == count else { throw .duplicateShards }
+        }
+        let order = shards.compactMap(\.pluginOrder).first ?? []
+        var plugins = shards.flatMap(\.plugins)
+        plugins.sort { a, b in (order.firstIndex(of: a.name) ?? Int.max, a.name) < (order.firstIndex(of: b.name) ?? Int.max, b.name) }
+        merged.plugins = plugins
+        merged.durationSeconds = shards.map(\.durationSeconds).max() ?? 0
+        merged.shard = nil
+        merged.pluginOrder = nil
+        return merged
+    }
+
+    public enum MergeError: Error, Equatable, CustomStringConvertible {
+        case noReports
+        case differentRuns(String, String)
+        case missingShards([String])
+        case duplicateShards
+
+        public var description: String {
+            switch self {
+            case .noReports: "no reports to merge"
+            case .differentRuns(let a, let b): "shard \(a) and shard \(b) are not of the same run (base, head, merge-base, seed or mlgate version differ)"
+            case .missingShards(let missing): "shard\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) missing: merge every shard's JSON report"
+            case .duplicateShards: "a shard is given twice"
+            }
+        }
     }
 
     /// The worst status of all checks.

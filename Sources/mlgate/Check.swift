@@ -57,6 +57,9 @@ struct Check: ParsableCommand {
     @Option(help: "Threads to use (default: all cores). Results do not depend on it.")
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Run one deterministic share of the checks (I of N), for a CI matrix; join the shards' JSON with `mlgate merge`.", valueName: "I/N"))
+    var shard: String?
+
     @Flag(help: "Apply head's checks: policy even though it differs from the baseline's.")
     var allowPolicyChange = false
 
@@ -76,6 +79,7 @@ struct Check: ParsableCommand {
         if worktree && head != nil { throw ValidationError("--head and --worktree exclude each other: --worktree judges the working tree on top of HEAD") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, Self.shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, for example 2/3") }
     }
 
     func run() throws {
@@ -92,6 +96,7 @@ struct Check: ParsableCommand {
         options.allowPolicyChange = allowPolicyChange
         options.useCache = !noCache
         options.allowPlugins = allowPlugins
+        options.shard = shard.flatMap(Self.shard)
 
         let report: GateReport
         do {
@@ -121,6 +126,12 @@ struct Check: ParsableCommand {
             }
         }
         throw ExitCode(report.exitCode)
+    }
+
+    static func shard(_ text: String) -> (index: Int, count: Int)? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+        return (i, n)
     }
 
     private func write(_ text: String, to path: String) throws {

@@ -19,7 +19,7 @@ struct MLGate: ParsableCommand {
         computed; 2 the gate could not run as asked (the message says why and how to fix it).
         """,
         version: Gate.version,
-        subcommands: [Check.self, Init.self, Plugins.self, InstallHook.self],
+        subcommands: [Check.self, Init.self, Plugins.self, InstallHook.self, Merge.self],
         defaultSubcommand: nil)
 
     /// ArgumentParser exits 64 on a bad flag; the contract says 2, with one line on stderr.
