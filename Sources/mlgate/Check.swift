@@ -33,17 +33,7 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The configuration file, relative to the repository root.", valueName: "path"))
     var config = "mlgate.yml"
 
-    @Option(help: ArgumentHelp("Write JUnit XML here.", valueName: "file"))
-    var junit: String?
-
-    @Option(help: ArgumentHelp("Write GitHub-flavoured Markdown here.", valueName: "file"))
-    var markdown: String?
-
-    @Option(help: ArgumentHelp("Write the JSON report here.", valueName: "file"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
-    var html: String?
+    @OptionGroup var reports: ReportOptions
 
     @Option(help: ArgumentHelp("Run only this plugin (repeatable).", valueName: "plugin"))
     var only: [String] = []
@@ -110,16 +100,9 @@ struct Check: ParsableCommand {
             throw CannotRun(message: error.description)
         }
 
-        do {
-            if let json { try write(JSONReport.render(report), to: json) }
-            if let junit { try write(JUnitReport.render(report), to: junit) }
-            if let markdown { try write(MarkdownReport.render(report), to: markdown) }
-            if let html { try write(HTMLReport.render(report), to: html) }
-        } catch {
-            throw CannotRun(message: "could not write a report: \(error)")
-        }
+        try reports.write(report)
         if !quiet {
-            if json == nil && junit == nil && markdown == nil && html == nil {
+            if reports.none {
                 print(TextSummary.render(report, verbose: verbose), terminator: "")
             } else {
                 Diagnostics.log("mlgate: \(report.status.rawValue) — \(report.allChecks.count) checks, exit \(report.exitCode)")
@@ -134,13 +117,4 @@ struct Check: ParsableCommand {
         return (i, n)
     }
 
-    private func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
-
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url)
-    }
 }

@@ -11,17 +11,7 @@ struct Merge: ParsableCommand {
     @Argument(help: ArgumentHelp("The shards' JSON reports.", valueName: "report.json"))
     var reports: [String]
 
-    @Option(help: ArgumentHelp("Write JUnit XML here.", valueName: "file"))
-    var junit: String?
-
-    @Option(help: ArgumentHelp("Write GitHub-flavoured Markdown here.", valueName: "file"))
-    var markdown: String?
-
-    @Option(help: ArgumentHelp("Write the merged JSON report here.", valueName: "file"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
-    var html: String?
+    @OptionGroup var output: ReportOptions
 
     func run() throws {
         var shards: [GateReport] = []
@@ -31,15 +21,8 @@ struct Merge: ParsableCommand {
         }
         let report: GateReport
         do { report = try GateReport.merging(shards) } catch { throw CannotRun(message: error.description) }
-        do {
-            if let json { try Data(JSONReport.render(report).utf8).write(to: URL(fileURLWithPath: json)) }
-            if let junit { try Data(try JUnitReport.render(report)).write(to: URL(fileURLWithPath: junit)) }
-            if let markdown { try Data(MarkdownReport.render(report).utf8).write(to: URL(fileURLWithPath: markdown)) }
-            if let html { try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: html)) }
-        } catch {
-            throw CannotRun(message: "could not write a report: \(error)")
-        }
-        if json == nil && junit == nil && markdown == nil && html == nil { print(TextSummary.render(report), terminator: "") }
+        try output.write(report)
+        if output.none { print(TextSummary.render(report), terminator: "") }
         throw ExitCode(report.exitCode)
     }
 }
