@@ -51,6 +51,11 @@ let package = Package(
         .target(name: "FixtureRepos", dependencies: ["CLibgit2", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "mlgate-fixture", dependencies: ["FixtureRepos"]),
 
+        // MARK: Fuzzing
+        // scripts/fuzz.sh builds mlgate-fuzz with -sanitize=fuzzer; without it, it replays inputs.
+        .target(name: "FuzzTargets", dependencies: ["Engine", "Tabular"]),
+        .executableTarget(name: "mlgate-fuzz", dependencies: ["FuzzTargets"]),
+
         // MARK: Benchmarks
         // Times the data path phase by phase for benchmarks/*.py, which run the reference libraries beside it.
         .executableTarget(name: "mlgate-bench", dependencies: ["DataValidation", "GateKit", "Training", "CMemoryTuning"]),
@@ -65,6 +70,7 @@ let package = Package(
         .testTarget(name: "BehaviouralTests", dependencies: ["Behavioural", "GateKit"]),
         .testTarget(name: "FairnessTests", dependencies: ["Fairness", "GateKit"], exclude: ["Reference"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),
     ]
 )

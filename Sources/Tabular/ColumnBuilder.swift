@@ -4,6 +4,8 @@
 /// categorical. A later value that does not fit demotes it to categorical, converting what was
 /// read so far to text (numbers in their shortest form), so the file is read exactly once.
 /// A declared type never changes: values that break it are stored as missing and counted.
+/// Whoever holds the original bytes can check `demoted` and read the column again as text,
+/// which is what `DelimitedReader` does, so that `007` stays `007`.
 struct ColumnBuilder {
     private enum Mode { case pending, numeric, boolean, categorical }
 
@@ -14,6 +16,8 @@ struct ColumnBuilder {
     private var codes: [Int32] = []
     private var interner = ByteInterner()
     private(set) var nullCount = 0
+    /// Whether values read as numbers or booleans were turned into text, losing their spelling.
+    private(set) var demoted = false
     private var invalidCount = 0
     private var firstInvalid: (value: String, line: Int)?
     private let expectedRows: Int
@@ -136,6 +140,7 @@ struct ColumnBuilder {
     /// Turns the numbers read so far into categories, keeping first-seen order.
     private mutating func demote() {
         let wasBoolean = mode == .boolean
+        demoted = demoted || !numbers.isEmpty
         codes.reserveCapacity(Swift.max(expectedRows, numbers.count))
         for value in numbers {
             if value.isNaN {
@@ -171,9 +176,8 @@ struct ColumnBuilder {
 
     /// Appends the builder of the next chunk of this column.
     ///
-    /// The result equals reading the chunks as one sequence except for one corner: a chunk that
-    /// started numeric and turned categorical spells its earlier numbers in shortest form. Chunk
-    /// boundaries depend on byte offsets only, so results never depend on the thread count.
+    /// The result equals reading the chunks as one sequence; either way, numbers turned into text
+    /// are in shortest form and the column is `demoted`.
     ///
     /// - Parameter lineOffset: lines before the chunk, to make its invalid-value line absolute.
     mutating func append(_ part: ColumnBuilder, lineOffset: Int) {
@@ -195,6 +199,7 @@ struct ColumnBuilder {
             if mode != .categorical { demote() }
             if part.mode != .categorical { part.demote() }
         }
+        demoted = demoted || part.demoted
         if mode == .categorical {
             var mapping: [Int32] = []
             mapping.reserveCapacity(part.interner.count)

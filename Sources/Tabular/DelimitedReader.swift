@@ -9,7 +9,7 @@ import Darwin
 struct DelimitedReader {
     let file: String
     let delimiter: UInt8
-    let declared: [String: ColumnKind]
+    var declared: [String: ColumnKind]
     /// Bytes per chunk; tests make it tiny to exercise chunk joins on small files.
     var chunkSize = DelimitedReader.chunkSize
 
@@ -35,15 +35,22 @@ struct DelimitedReader {
             try validateUTF8(UnsafeBufferPointer(rebasing: bytes[0..<cursor.position]), lineOffset: 0)
         }
 
-        let (table, _) = try readBody(bytes, from: cursor.position, header: header, lineOffset: headerLines, jobs: jobs)
-        return table
+        let (table, _, demoted) = try readBody(bytes, from: cursor.position, header: header, lineOffset: headerLines, jobs: jobs)
+        guard !demoted.isEmpty else { return table }
+        // A column that turned out to hold text after numbers spelled those numbers in shortest
+        // form (`007` as `7`, `TRUE` as `true`); read again with it declared categorical, every
+        // value keeps its spelling. Mixed columns are rare, so the second pass is too.
+        var reread = self
+        for column in demoted { reread.declared[header[column]] = .categorical }
+        return try reread.readBody(bytes, from: cursor.position, header: header, lineOffset: headerLines, jobs: jobs).table
     }
 
     /// Parses the records of `bytes[body...]` in chunks on up to `jobs` threads.
-    /// - Returns: the table and the number of physical lines the records took.
+    /// - Returns: the table, the number of physical lines the records took and the columns whose
+    ///   numbers were turned into text.
     private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, from body: Int, header: [String], lineOffset: Int,
-                          jobs: Int) throws(TabularError) -> (table: Table, lines: Int) {
-        let ranges = Self.chunks(bytes, from: body, target: chunkSize)
+                          jobs: Int) throws(TabularError) -> (table: Table, lines: Int, demoted: [Int]) {
+        let ranges = Self.chunks(bytes, from: body, target: chunkSize, delimiter: delimiter)
         let shared = SharedBytes(buffer: bytes)
         // Rows to reserve: the first chunk's density times the body's size, a little over.
         let sample = UnsafeBufferPointer(rebasing: bytes[ranges[0]])
@@ -88,7 +95,8 @@ struct DelimitedReader {
             }
         }
         let finished = zip(header, columns).map { $1.finish(name: $0, rowCount: rowCount) }
-        return (Table(source: file, columns: finished, rowCount: rowCount), lines - lineOffset)
+        let demoted = columns.indices.filter { columns[$0].demoted }
+        return (Table(source: file, columns: finished, rowCount: rowCount), lines - lineOffset, demoted)
     }
 
     private func validateUTF8(_ bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) throws(TabularError) {
@@ -114,18 +122,16 @@ struct DelimitedReader {
     /// - Parameter lineOffset: lines before these bytes, so that messages name absolute lines.
     func readRecords(_ bytes: UnsafeBufferPointer<UInt8>, header: [String], lineOffset: Int,
                      jobs: Int = 1) throws(TabularError) -> (table: Table, lines: Int) {
-        try readBody(bytes, from: 0, header: header, lineOffset: lineOffset, jobs: jobs)
+        let (table, lines, _) = try readBody(bytes, from: 0, header: header, lineOffset: lineOffset, jobs: jobs)
+        return (table, lines)
     }
 
     /// The offset just past the last complete record in `bytes` (which starts at a record),
     /// or nil when no record ends in them.
-    static func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var inQuotes = false
+    func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var scanner = RecordScanner(delimiter: delimiter)
         var last: Int?
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            if b == 0x22 { inQuotes.toggle() } else if b == 0x0A, !inQuotes { last = i + 1 }
-        }
+        for i in 0..<bytes.count where scanner.endsRecord(bytes[i]) { last = i + 1 }
         return last
     }
 
@@ -203,7 +209,7 @@ struct DelimitedReader {
     /// Without quotes in the data, any newline ends a record. With quotes, a newline may sit
     /// inside a field, so one pass tracks whether each byte is inside quotes (a doubled quote
     /// toggles twice, which RFC 4180 makes exact).
-    static func chunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, target: Int) -> [Range<Int>] {
+    static func chunks(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, target: Int, delimiter: UInt8) -> [Range<Int>] {
         let end = bytes.count
         guard end - start > target else { return [start..<end] }
         let base = bytes.baseAddress!
@@ -219,19 +225,46 @@ struct DelimitedReader {
                 chunkStart = next
             }
         } else {
-            var inQuotes = false
-            var i = start
-            while i < end {
-                let b = bytes[i]
-                if b == 0x22 { inQuotes.toggle() } else if b == 0x0A, !inQuotes, i + 1 - chunkStart >= target {
-                    ranges.append(chunkStart..<(i + 1))
-                    chunkStart = i + 1
-                }
-                i += 1
+            var scanner = RecordScanner(delimiter: delimiter)
+            for i in start..<end where scanner.endsRecord(bytes[i]) && i + 1 - chunkStart >= target {
+                ranges.append(chunkStart..<(i + 1))
+                chunkStart = i + 1
             }
         }
         if chunkStart < end || ranges.isEmpty { ranges.append(chunkStart..<end) }
         return ranges
+    }
+
+    /// Follows quoting byte by byte as the parser does, to find where records end without
+    /// parsing them: a quote opens a quoted field only at the start of a field (elsewhere it is a
+    /// literal character, as pandas reads `5'11"`), and inside one, `""` is a quote.
+    struct RecordScanner {
+        private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+        private var state = State.fieldStart
+        let delimiter: UInt8
+
+        init(delimiter: UInt8) { self.delimiter = delimiter }
+
+        /// Whether `byte` is a newline that ends a record.
+        @inline(__always)
+        mutating func endsRecord(_ byte: UInt8) -> Bool {
+            switch state {
+            case .quoted:
+                if byte == 0x22 { state = .quoteInQuoted }
+                return false
+            case .quoteInQuoted where byte == 0x22:
+                state = .quoted
+                return false
+            case .fieldStart where byte == 0x22:
+                state = .quoted
+                return false
+            default:
+                if byte == delimiter || byte == 0x0D { state = .fieldStart; return false }
+                if byte == 0x0A { state = .fieldStart; return true }
+                state = .unquoted
+                return false
+            }
+        }
     }
 
     // MARK: Fields

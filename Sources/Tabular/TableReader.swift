@@ -79,3 +79,16 @@ public enum TableReader {
         }
     }
 }
+
+extension TableReader {
+    /// Parses CSV or TSV in chunks of `chunkSize` bytes, so that the fuzzer can hold a file cut
+    /// into tiny chunks on several threads to the table one chunk gives.
+    @_spi(Chunking)
+    public static func readDelimited(_ bytes: UnsafeBufferPointer<UInt8>, format: Format, chunkSize: Int,
+                                     jobs: Int) throws(TabularError) -> Table {
+        var reader = DelimitedReader(file: "fuzz.\(format.rawValue)", delimiter: format == .tsv ? 0x09 : UInt8(ascii: ","),
+                                     declared: [:])
+        reader.chunkSize = chunkSize
+        return try reader.read(bytes, jobs: jobs)
+    }
+}

@@ -39,6 +39,25 @@ import Testing
         #expect(snapshot(try read(Self.sample, chunk: chunk, jobs: 7)) == whole)
     }
 
+    /// Found by the fuzzer: numbers read before a column turned out to be text kept their shortest
+    /// form (`007` as `7`, `1e999` as `inf`), and differently for different chunkings.
+    @Test(arguments: [16, 1 << 30])
+    func numbersInATextColumnKeepTheirSpelling(chunk: Int) throws {
+        let text = "zip,n\n007,1\n02134,2\n1e999,3\nTRUE,4\n" + (0..<20).map { "\($0),\($0)\n" }.joined() + "A1,5\n"
+        let zip = try #require(try read(text, chunk: chunk, jobs: 2).column("zip"))
+        #expect(zip.kind == .categorical)
+        #expect((0..<4).map { zip.text(at: $0) } == ["007", "02134", "1e999", "TRUE"])
+    }
+
+    /// Found by the fuzzer: a quote inside an unquoted field (`5'11"`) is a literal character for
+    /// the parser, and the chunker took it for an opening quote and split a quoted field.
+    @Test func aQuoteInsideAFieldIsLiteralForTheChunkerToo() throws {
+        let text = "h,note\n" + (0..<30).map { "\($0),5'1\($0 % 10)\"\n\($0),\"two\nlines\"\n" }.joined()
+        let whole = snapshot(try read(text, chunk: 1 << 30, jobs: 1))
+        #expect(snapshot(try read(text, chunk: 16, jobs: 2)) == whole)
+        #expect(try read(text, chunk: 16, jobs: 2).column("note")?.text(at: 0) == "5'10\"")
+    }
+
     @Test func aLateTextValueDemotesTheColumnAcrossChunks() throws {
         let table = try read(Self.sample, chunk: 64, jobs: 2)
         let code = try #require(table.column("code"))

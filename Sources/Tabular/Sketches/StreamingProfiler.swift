@@ -164,7 +164,7 @@ public struct StreamingProfiler {
             let end: Int
             if atEnd {
                 end = window.count
-            } else if let last = DelimitedReader.lastRecordEnd(window) {
+            } else if let last = reader.lastRecordEnd(window) {
                 end = last
             } else {
                 throw .raggedRow(file: path, line: lines + 1, expected: header.count, found: 0)  // a record longer than the window
