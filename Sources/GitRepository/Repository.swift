@@ -10,7 +10,16 @@ public final class Repository {
     let handle: OpaquePointer
 
     /// libgit2 wants one global initialisation per process; a static `let` runs it exactly once.
-    private static let libraryInitialised: Int32 = git_libgit2_init()
+    ///
+    /// Owner validation (git's `safe.directory`) is turned off: it guards against running programs
+    /// a stranger's repository configures (hooks, fsmonitor), and mlgate runs none of those. CI
+    /// jobs in containers often read a checkout that belongs to another user, which libgit2 would
+    /// otherwise refuse as "not a repository".
+    private static let libraryInitialised: Int32 = {
+        let code = git_libgit2_init()
+        _ = mlgate_git_set_owner_validation(0)
+        return code
+    }()
 
     /// Opens the repository that contains `path` (a worktree, a subdirectory, or the root).
     ///
