@@ -4,7 +4,7 @@ import GateKit
 /// a declared set, a notable share of rows in categories the baseline never had (warn).
 struct CategoriesCheck {
     let input: ValidationInput
-    let column: Column
+    let column: ColumnData
     let profile: CategoricalProfile
 
     static let undeclaredNewShare = 0.01
@@ -13,7 +13,7 @@ struct CategoriesCheck {
         let id = "data-validation/categories/\(column.name)"
         let title = "Categories of \(column.name)"
         let total = Double(max(1, profile.count))
-        let baselineProfile = input.baselineColumn(column).map(CategoricalProfile.init(column:))
+        let baselineProfile = input.baselineColumn(column).map(\.categoricalProfile)
         var details: [(String, JSONValue)] = [("head_distinct", .number(Double(profile.distinct))),
                                               ("head_top", Self.levels(profile.top(10)))]
         if let baselineProfile { details += [("baseline_distinct", .number(Double(baselineProfile.distinct))), ("baseline_top", Self.levels(baselineProfile.top(10)))] }

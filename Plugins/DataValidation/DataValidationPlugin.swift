@@ -20,17 +20,21 @@ public struct DataValidationPlugin: Plugin {
     public init() {}
 
     public func run(_ context: PluginContext) -> [CheckResult] {
-        guard let input = ValidationInput(context) else {
-            return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "head has no training data to check")]
+        let input: ValidationInput
+        do {
+            guard let read = try ValidationInput(context) else {
+                return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "head has no training data to check")]
+            }
+            input = read
+        } catch {
+            return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "\(error)")]
         }
-        var checks = [SchemaCheck(context: context).result(), RowsCheck(input: input).result()]
+        var checks = [SchemaCheck(input: input).result(), RowsCheck(input: input).result()]
         let columns = input.featureColumns
         checks += columns.map { NullsCheck(input: input, column: $0).result() }
-        checks += columns.compactMap { column in
-            column.kind == .numeric ? column.numericValues.map { RangeCheck(input: input, column: column, values: $0).result() } : nil
-        }
+        checks += columns.filter { $0.kind == .numeric }.map { RangeCheck(input: input, column: $0).result() }
         checks += columns.filter { $0.kind == .categorical }.map {
-            CategoriesCheck(input: input, column: $0, profile: CategoricalProfile(column: $0)).result()
+            CategoriesCheck(input: input, column: $0, profile: $0.categoricalProfile).result()
         }
         // Drift sorts every column on both sides: the heavy part, spread over the cores.
         let policy = input.policy.drift

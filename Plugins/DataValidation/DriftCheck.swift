@@ -8,8 +8,8 @@ import GateKit
 struct DriftCheck {
     let id: String
     let title: String
-    let head: Column
-    let baseline: Column?
+    let head: ColumnData
+    let baseline: ColumnData?
     let policy: DriftPolicy
     /// Treat numeric values as categories (class labels).
     var categorical = false
@@ -28,28 +28,36 @@ struct DriftCheck {
                                message: "too few values to judge drift (baseline \(baselineCount), head \(headCount); min_rows is \(policy.minRows))",
                                metric: "psi", details: .object([("baseline_count", .number(Double(baselineCount))), ("head_count", .number(Double(headCount)))]))
         }
-        if head.kind == .numeric && !categorical, let h = head.numericValues, let b = baseline.numericValues {
-            return numeric(RadixSort.sortedNonMissing(b), RadixSort.sortedNonMissing(h))
+        if head.kind == .numeric && !categorical {
+            return numeric(baseline.distribution, head.distribution)
         }
-        return categoricalResult(CategoricalProfile(column: baseline), CategoricalProfile(column: head))
+        return categoricalResult(baseline.categoricalProfile, head.categoricalProfile)
     }
 
-    private func numeric(_ b: [Double], _ h: [Double]) -> CheckResult {
-        let psi = PSI.numeric(sortedBaseline: b, sortedHead: h)
-        let d = KolmogorovSmirnov.statistic(b, h)
-        let p = KolmogorovSmirnov.pValue(d: d, m: b.count, n: h.count)
-        let summary = NumericProfile(sorted: b, nulls: 0), headSummary = NumericProfile(sorted: h, nulls: 0)
-        let details: JSONValue = .object([
+    /// Exact on values read whole; from quantile sketches on a streamed file, whose rank error
+    /// (0 up to 65,536 values) bounds how far each edge and bin share can be off.
+    private func numeric(_ b: Distribution, _ h: Distribution) -> CheckResult {
+        let psi: PSI.Result, d: Double, m: Int, n: Int
+        if case .sorted(let bv) = b, case .sorted(let hv) = h {
+            (psi, d, m, n) = (PSI.numeric(sortedBaseline: bv, sortedHead: hv), KolmogorovSmirnov.statistic(bv, hv), bv.count, hv.count)
+        } else {
+            let bw = b.weighted, hw = h.weighted
+            (psi, d, m, n) = (PSI.numeric(baseline: b, weightedBaseline: bw, weightedHead: hw), KolmogorovSmirnov.statistic(weighted: bw, hw), b.count, h.count)
+        }
+        let p = KolmogorovSmirnov.pValue(d: d, m: m, n: n)
+        var details: [(String, JSONValue)] = [
             ("psi", .number(psi.psi)), ("ks_statistic", .number(d)), ("ks_pvalue", .number(p)),
-            ("baseline_count", .number(Double(b.count))), ("head_count", .number(Double(h.count))),
-            ("baseline_mean", .number(summary.mean)), ("head_mean", .number(headSummary.mean)),
-            ("baseline_median", .number(summary.median)), ("head_median", .number(headSummary.median)),
+            ("baseline_count", .number(Double(m))), ("head_count", .number(Double(n))),
+            ("baseline_mean", .number(b.mean)), ("head_mean", .number(h.mean)),
+            ("baseline_median", .number(b.quantile(0.5))), ("head_median", .number(h.quantile(0.5))),
             ("edges", .array(psi.edges.map { .number($0) })),
             ("bins", Self.bins(psi.bins)),
             ("moved", Self.bins(Self.moved(psi.bins))),
-        ])
-        let extra = "KS D \(Presentation.number(d)), p \(Self.pText(p)); mean \(Presentation.number(summary.mean)) → \(Presentation.number(headSummary.mean))"
-        return judged(psi, extra: extra, details: details)
+        ]
+        let rankError = max(b.rankError, h.rankError)
+        if rankError > 0 { details.append(("rank_error", .number(rankError))) }
+        let extra = "KS D \(Presentation.number(d)), p \(Self.pText(p)); mean \(Presentation.number(b.mean)) → \(Presentation.number(h.mean))"
+        return judged(psi, extra: extra, details: .object(details))
     }
 
     /// Fewer values per category than this on either side, and a category's share is mostly

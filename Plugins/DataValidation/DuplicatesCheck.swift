@@ -13,8 +13,8 @@ struct DuplicatesCheck {
         let columns = input.head.columnNames.filter { !input.ignoredColumns.contains($0) }
         let head = Self.duplicates(input.head, columns: columns)
         let share = Double(head.count) / Double(max(1, input.head.rowCount))
-        let baseline = input.baseline.map { table -> Double in
-            Double(Self.duplicates(table, columns: columns.filter { table.column($0) != nil }).count) / Double(max(1, table.rowCount))
+        let baseline = input.baseline.map { data -> Double in
+            Double(Self.duplicates(data, columns: columns.filter { data.column($0) != nil }).count) / Double(max(1, data.rowCount))
         }
         let details: JSONValue = .object([
             ("duplicates", .number(Double(head.count))), ("rows", .number(Double(input.head.rowCount))),
@@ -33,20 +33,36 @@ struct DuplicatesCheck {
     }
 
     /// Count of rows equal to an earlier one, with the first few (1-based data lines, header = line 1).
-    static func duplicates(_ table: Table, columns: [String]) -> (count: Int, examples: [(line: Int, firstLine: Int)]) {
-        let hashes = RowHashing.hashes(table, columns: columns)
+    ///
+    /// One sort of the fingerprints counts them (rows minus distinct rows) in 16 bytes a row, where
+    /// a dictionary would take several times that: a streamed file may have hundreds of millions.
+    static func duplicates(_ data: DataSet, columns: [String]) -> (count: Int, examples: [(line: Int, firstLine: Int)]) {
+        let hashes = data.rowHashes(columns)
+        let sorted = hashes.sorted()
+        var distinct = sorted.isEmpty ? 0 : 1
+        for i in sorted.indices.dropFirst() where sorted[i] != sorted[i - 1] { distinct += 1 }
+        let count = hashes.count - distinct
+        // The first few repeats in file order, each with the row it repeats.
         var first: [UInt64: Int] = [:]
-        first.reserveCapacity(hashes.count)
-        var count = 0
         var examples: [(Int, Int)] = []
-        for (row, hash) in hashes.enumerated() {
-            if let earlier = first[hash] {
-                count += 1
-                if examples.count < 5 { examples.append((row + 2, earlier + 2)) }
-            } else {
-                first[hash] = row
-            }
+        for (row, hash) in hashes.enumerated() where examples.count < 5 && count > 0 {
+            guard Self.occursTwice(hash, in: sorted) else { continue }
+            if let earlier = first[hash] { examples.append((row + 2, earlier + 2)) } else { first[hash] = row }
         }
         return (count, examples)
+    }
+
+    static func occursTwice(_ hash: UInt64, in sorted: [UInt64]) -> Bool {
+        let i = lowerBound(hash, in: sorted)
+        return i + 1 < sorted.count && sorted[i + 1] == hash
+    }
+
+    static func lowerBound(_ hash: UInt64, in sorted: [UInt64]) -> Int {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < hash { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

@@ -16,7 +16,7 @@ struct LeakageCheck {
         let head = Self.leaked(train: input.head, holdout: holdout, ignored: input.ignoredColumns)
         let share = Double(head.count) / Double(max(1, holdout.rowCount))
         let baseline: Double? = {
-            guard let train = input.context.baseline.train, let holdout = input.context.baseline.holdout else { return nil }
+            guard let train = input.baseline, let holdout = input.baselineHoldout else { return nil }
             return Double(Self.leaked(train: train, holdout: holdout, ignored: input.ignoredColumns).count) / Double(max(1, holdout.rowCount))
         }()
         let details: JSONValue = .object([
@@ -37,12 +37,14 @@ struct LeakageCheck {
                            threshold: Self.failFraction, details: details)
     }
 
-    static func leaked(train: Table, holdout: Table, ignored: Set<String>) -> (count: Int, lines: [Int], columns: Int) {
+    static func leaked(train: DataSet, holdout: DataSet, ignored: Set<String>) -> (count: Int, lines: [Int], columns: Int) {
         let columns = train.columnNames.filter { !ignored.contains($0) && holdout.column($0) != nil }
-        let trainRows = Set(RowHashing.hashes(train, columns: columns))
+        let trainRows = train.rowHashes(columns).sorted()
         var count = 0
         var lines: [Int] = []
-        for (row, hash) in RowHashing.hashes(holdout, columns: columns).enumerated() where trainRows.contains(hash) {
+        for (row, hash) in holdout.rowHashes(columns).enumerated() {
+            let i = DuplicatesCheck.lowerBound(hash, in: trainRows)
+            guard i < trainRows.count, trainRows[i] == hash else { continue }
             count += 1
             if lines.count < 5 { lines.append(row + 2) }
         }

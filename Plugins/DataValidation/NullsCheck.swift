@@ -3,7 +3,7 @@ import GateKit
 /// `data-validation/nulls/COL`: missing values rising, or above what the schema allows.
 struct NullsCheck {
     let input: ValidationInput
-    let column: Column
+    let column: ColumnData
 
     func result() -> CheckResult {
         let id = "data-validation/nulls/\(column.name)"
@@ -33,7 +33,7 @@ struct NullsCheck {
                            threshold: declared ?? baseline.map { $0 + input.policy.maxNullIncrease }, details: .object(details))
     }
 
-    private func fraction(_ column: Column) -> Double {
+    private func fraction(_ column: ColumnData) -> Double {
         column.count == 0 ? 0 : Double(column.nullCount) / Double(column.count)
     }
 }

@@ -4,8 +4,7 @@ import GateKit
 /// without bounds, a notable share outside the range the baseline spanned (warn).
 struct RangeCheck {
     let input: ValidationInput
-    let column: Column
-    let values: [Double]
+    let column: ColumnData
 
     /// Share of head values outside the baseline's observed range that warns, when no bounds are declared.
     static let undeclaredOutsideShare = 0.01
@@ -14,15 +13,15 @@ struct RangeCheck {
         let id = "data-validation/range/\(column.name)"
         let title = "Range of \(column.name)"
         let expectation = input.configuration.expectation(for: column.name)
-        let (headMin, headMax) = extremes(values)
+        let (headMin, headMax) = column.extremes
         var details: [(String, JSONValue)] = [("head_min", .number(headMin)), ("head_max", .number(headMax))]
-        let baselineValues = input.baselineColumn(column)?.numericValues
-        let baselineRange = baselineValues.map(extremes)
+        let baselineColumn = input.baselineColumn(column)
+        let baselineRange = baselineColumn.map(\.extremes)
         if let baselineRange { details += [("baseline_min", .number(baselineRange.0)), ("baseline_max", .number(baselineRange.1))] }
 
         if expectation?.min != nil || expectation?.max != nil {
             let low = expectation?.min ?? -.infinity, high = expectation?.max ?? .infinity
-            let outside = outsideCount(values, low, high)
+            let outside = column.outside(low, high)
             details += [("min", .number(expectation?.min)), ("max", .number(expectation?.max)), ("outside", .number(Double(outside.count))),
                         ("examples", .array(outside.examples.map { .number($0) }))]
             let share = Double(outside.count) / Double(max(1, column.validCount))
@@ -30,7 +29,7 @@ struct RangeCheck {
                 return CheckResult(id: id, status: .pass, title: title, message: "all values within [\(bound(low)), \(bound(high))]",
                                    metric: "outside_fraction", value: 0, details: .object(details))
             }
-            let baselineShare = baselineValues.map { Double(outsideCount($0, low, high).count) / Double(max(1, $0.filter { !$0.isNaN }.count)) }
+            let baselineShare = baselineColumn.map { Double($0.outside(low, high).count) / Double(max(1, $0.validCount)) }
             let result = CheckResult(id: id, status: .fail, title: title,
                                      message: "\(outside.count) value(s) of \(column.name) (\(Presentation.fraction(share))) fall outside the schema's [\(bound(low)), \(bound(high))], e.g. \(outside.examples.prefix(3).map(Presentation.number).joined(separator: ", ")); fix the data or the bounds in schema:",
                                      metric: "outside_fraction", value: share, baseline: baselineShare, threshold: 0, details: .object(details))
@@ -41,7 +40,7 @@ struct RangeCheck {
                                message: "values span [\(Presentation.number(headMin)), \(Presentation.number(headMax))]; no bounds declared and no baseline to compare",
                                metric: "outside_fraction", details: .object(details))
         }
-        let outside = outsideCount(values, baselineRange.0, baselineRange.1)
+        let outside = column.outside(baselineRange.0, baselineRange.1)
         let share = Double(outside.count) / Double(max(1, column.validCount))
         details += [("outside_baseline_range", .number(Double(outside.count))), ("examples", .array(outside.examples.map { .number($0) }))]
         let span = "[\(Presentation.number(baselineRange.0)), \(Presentation.number(baselineRange.1))] → [\(Presentation.number(headMin)), \(Presentation.number(headMax))]"
@@ -55,23 +54,4 @@ struct RangeCheck {
     }
 
     private func bound(_ value: Double) -> String { value.isInfinite ? (value > 0 ? "∞" : "−∞") : Presentation.number(value) }
-
-    private func extremes(_ values: [Double]) -> (Double, Double) {
-        var low = Double.infinity, high = -Double.infinity
-        for v in values where !v.isNaN {
-            low = Swift.min(low, v)
-            high = Swift.max(high, v)
-        }
-        return low <= high ? (low, high) : (.nan, .nan)
-    }
-
-    private func outsideCount(_ values: [Double], _ low: Double, _ high: Double) -> (count: Int, examples: [Double]) {
-        var count = 0
-        var examples: [Double] = []
-        for v in values where !v.isNaN && (v < low || v > high) {
-            count += 1
-            if examples.count < 5 { examples.append(v) }
-        }
-        return (count, examples)
-    }
 }

@@ -6,15 +6,13 @@ import GateKit
 /// holdout that lacks train's columns, text in a column declared numeric); warns on columns
 /// added, which change the model's inputs and deserve a reviewer's look.
 struct SchemaCheck {
-    let context: PluginContext
+    let input: ValidationInput
 
     private struct TypeChange { let column: String; let baseline: ColumnKind; let head: ColumnKind }
 
     func result() -> CheckResult {
         let id = "data-validation/schema"
-        guard let config = context.head.configuration, let train = context.head.train else {
-            return CheckResult(id: id, status: .error, title: "Schema", message: "head has no training data to check")
-        }
+        let config = input.configuration, train = input.head
         let title = "Schema of \(config.data.train)"
         var problems: [String] = []
         var notes: [String] = []
@@ -24,7 +22,7 @@ struct SchemaCheck {
             problems.append("target column '\(config.target)' is missing from \(config.data.train)")
         }
 
-        if let baseline = context.baseline.train {
+        if let baseline = input.baseline {
             let baseNames = Set(baseline.columnNames), headNames = Set(train.columnNames)
             let removed = baseline.columnNames.filter { !headNames.contains($0) }
             let added = train.columnNames.filter { !baseNames.contains($0) }
@@ -46,7 +44,7 @@ struct SchemaCheck {
             notes.append("the baseline has no \(config.data.train) to compare with")
         }
 
-        if let holdout = context.head.holdout, let path = config.data.holdout {
+        if let holdout = input.headHoldout, let path = config.data.holdout {
             let missing = train.columnNames.filter { holdout.column($0) == nil }
             if !missing.isEmpty { problems.append("\(path) lacks train's \(Self.list(missing))") }
             let retyped = train.columns.compactMap { column -> String? in
@@ -59,8 +57,11 @@ struct SchemaCheck {
         }
 
         var invalid: [JSONValue] = []
-        for (key, table) in context.head.tables.sorted(by: { $0.key < $1.key }) {
-            for column in table.columns where column.invalidCount > 0 {
+        var files: [String: DataSet] = input.context.head.tables.mapValues(DataSet.memory)
+        files["train"] = input.head
+        files["holdout"] = input.headHoldout
+        for (key, file) in files.sorted(by: { $0.key < $1.key }) {
+            for column in file.columns where column.invalidCount > 0 {
                 let first = column.firstInvalid
                 problems.append("\(column.invalidCount) value(s) in '\(column.name)' of \(key) are not \(column.kind.rawValue)"
                     + (first.map { " (first: '\($0.value)' at line \($0.line))" } ?? ""))
@@ -79,7 +80,7 @@ struct SchemaCheck {
         }
         return CheckResult(id: id, status: status, title: title, message: message,
                            metric: "columns", value: Double(train.columns.count),
-                           baseline: context.baseline.train.map { Double($0.columns.count) },
+                           baseline: input.baseline.map { Double($0.columns.count) },
                            details: .object(details))
     }
 

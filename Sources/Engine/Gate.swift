@@ -67,11 +67,15 @@ public struct Gate {
         let selected = try selectPlugins(only: options.only, skip: options.skip, external: externals.names)
         let seed = options.seed ?? headConfig.configuration.seed
 
-        // Data: each side read with its own configuration.
+        // Data: each side read with its own configuration; files larger than memory allows are
+        // left on disk for streaming, with a sample to train on when a model plugin runs.
+        let memory = options.memory ?? MemoryBudget.current()
+        let reading = Reading(jobs: options.jobs, memory: memory, seed: seed,
+                              sampleForModels: selected.contains { ["model-evaluation", "behavioural", "fairness"].contains($0.name) })
         let headSide = try loadSide(.head, snapshot: head, configuration: headConfig.configuration,
-                                    naming: headConfig.configuration, jobs: options.jobs, progress: progress)
+                                    naming: headConfig.configuration, reading: reading, progress: progress)
         let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig?.configuration,
-                                        naming: baselineConfig?.configuration ?? headConfig.configuration, jobs: options.jobs, progress: progress)
+                                        naming: baselineConfig?.configuration ?? headConfig.configuration, reading: reading, progress: progress)
 
         let changedPaths: [ChangedPath]
         do {
@@ -84,7 +88,7 @@ public struct Gate {
 
         let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
-                                    cache: cache, log: progress, status: status)
+                                    memory: memory, cache: cache, log: progress, status: status)
         // Work units for sharding: the plugins that share the run's models stay together.
         let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
         let inShard = Self.shardFilter(order, options.shard)
@@ -173,13 +177,37 @@ public struct Gate {
     ///   - naming: the configuration that names the files (a baseline without its own uses head's).
     ///     Head's files must exist; a baseline without them simply has nothing to compare.
     private func loadSide(_ role: Side.Role, snapshot: RevisionSnapshot, configuration: Configuration?,
-                          naming: Configuration, jobs: Int, progress: (String) -> Void) throws(GateError) -> Side {
-        let required = role == .head
+                          naming: Configuration, reading: Reading, progress: (String) -> Void) throws(GateError) -> Side {
+        let required = role == .head, jobs = reading.jobs
         let declared = Self.declaredTypes(naming)
         var tables: [String: Table] = [:]
         var files: [String: [UInt8]] = [:]
         var hashes: [String: String] = [:]
+        var streamed: [String: StreamedFile] = [:]
         for (key, path) in naming.data.named {
+            let label = "\(path)@\(snapshot.commit.short.prefix(8))"
+            if let file = try largeFile(path, at: snapshot, reading: reading) {
+                let clock = ContinuousClock.now
+                let delimiter: UInt8 = TableReader.format(of: path) == .tsv ? 0x09 : UInt8(ascii: ",")
+                var rows = 0, sampled = 0
+                if reading.sampleForModels {
+                    let target = reading.memory.trainingRows(features: 32)
+                    do {
+                        let sample = try StreamingSampler.sample(path: file.path, delimiter: delimiter, declared: declared, rows: target,
+                                                                 seed: reading.seed, source: label, jobs: jobs)
+                        tables[key] = sample.table
+                        (rows, sampled) = (sample.fileRows, sample.table.rowCount)
+                    } catch {
+                        throw .data(error)
+                    }
+                }
+                streamed[key] = StreamedFile(path: file.path, label: label, delimiter: delimiter, declared: declared, bytes: file.size,
+                                             rows: rows, sampledRows: sampled)
+                if let id = file.id { hashes[key] = id }
+                progress("\(role.rawValue) \(key) \(path): \(MemoryBudget.text(file.size)), more than a third of the \(MemoryBudget.text(reading.memory.available)) this run may use: streamed"
+                         + (reading.sampleForModels ? "; models train on a seeded sample of \(sampled) of \(rows) rows (\(String(format: "%.2f", Self.seconds(since: clock))) s)" : ""))
+                continue
+            }
             guard let bytes = try snapshot.read(path) else {
                 if required { throw .missingDataFile(key: key, path: path, revision: snapshot.label) }
                 continue
@@ -200,7 +228,34 @@ public struct Gate {
             if let path = test.file, let bytes = try snapshot.read(path) { files[path] = bytes }
         }
         return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
-                    tables: tables, files: files, contentHashes: hashes)
+                    tables: tables, files: files, contentHashes: hashes, streamed: streamed)
+    }
+
+    /// How data files are read in this run.
+    struct Reading {
+        let jobs: Int
+        let memory: MemoryBudget
+        let seed: UInt64
+        let sampleForModels: Bool
+    }
+
+    /// The file on disk behind a CSV or TSV data file too large to read whole: a Git LFS object
+    /// or a working-tree file. Content only in git's object database is read whole (libgit2
+    /// inflates a blob in one piece), as are JSON Lines and gzip files.
+    private func largeFile(_ path: String, at snapshot: RevisionSnapshot,
+                           reading: Reading) throws(GateError) -> (path: String, size: Int, id: String?)? {
+        guard let format = TableReader.format(of: path), format != .jsonl, !path.lowercased().hasSuffix(".gz") else { return nil }
+        let file: (path: String, size: Int, id: String?)?
+        do {
+            switch snapshot.source {
+            case .commit(let id): file = try snapshot.repository.diskFile(path, at: id).map { ($0.path, $0.size, $0.id) }
+            case .workingTree: file = try snapshot.repository.workingDiskFile(path)
+            }
+        } catch {
+            throw .git(error)
+        }
+        guard let file, reading.memory.shouldStream(fileBytes: file.size) else { return nil }
+        return file
     }
 
     /// Column types the configuration declares: `features.categorical`, then `schema:` types.
@@ -227,6 +282,7 @@ public struct Gate {
         if options.allowPolicyChange { parts.append("--allow-policy-change") }
         if !options.useCache { parts.append("--no-cache") }
         if options.allowPlugins { parts.append("--allow-plugins") }
+        if let limit = options.memoryLimitText { parts.append("--memory-limit \(limit)") }
         return parts.joined(separator: " ")
     }
 }

@@ -1,3 +1,5 @@
+import GateKit
+
 /// What `mlgate check` was asked to do, independent of how the command line spelled it.
 public struct GateOptions: Sendable {
     /// A folder inside the repository.
@@ -19,6 +21,11 @@ public struct GateOptions: Sendable {
     public var shard: (index: Int, count: Int)?
     /// Reuse and keep trained baseline models in the artifact cache (`--no-cache` turns it off).
     public var useCache = true
+    /// The memory the run may use (`--memory-limit`); nil reads it from the machine and its cgroup.
+    /// Data files larger than a third of it are streamed, and models train on samples that fit.
+    public var memory: MemoryBudget?
+    /// How the user spelled it, for the reproduction command.
+    public var memoryLimitText: String?
     /// The process environment (for the CI base variables).
     public var environment: [String: String]
 

@@ -77,9 +77,12 @@ public struct Scenario: Sendable {
     public struct Options: Sendable {
         public var detachedHead = false
         public var lfs = LFSMode.objectsPresent
-        public init(detachedHead: Bool = false, lfs: LFSMode = .objectsPresent) {
+        /// More paths to store in LFS than the scenario names (to test reading large files from disk).
+        public var alsoLFS: [String] = []
+        public init(detachedHead: Bool = false, lfs: LFSMode = .objectsPresent, alsoLFS: [String] = []) {
             self.detachedHead = detachedHead
             self.lfs = lfs
+            self.alsoLFS = alsoLFS
         }
     }
 
@@ -128,7 +131,7 @@ public struct Scenario: Sendable {
     private func commitStoringLFS(_ files: [String: [UInt8]], writer: RepoWriter, options: Options,
                                   message: String, parents: [String], branch: String) throws -> String {
         var stored = files
-        for path in lfsPaths {
+        for path in Set(lfsPaths + options.alsoLFS).sorted() {
             guard let content = files[path] else { continue }
             stored[path] = RepoWriter.lfsPointer(for: content).pointer
             if options.lfs == .objectsPresent { try writer.storeLFSObject(content) }

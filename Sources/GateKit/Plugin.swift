@@ -43,9 +43,14 @@ public struct Side: Sendable {
     public let files: [String: [UInt8]]
     /// A content hash of each data file by its `data:` key (git's blob id), for cache keys.
     public let contentHashes: [String: String]
+    /// Data files larger than memory allows, by `data:` key: left on disk for plugins that can
+    /// stream them. `tables` then holds a seeded sample of the file's rows instead.
+    public let streamed: [String: StreamedFile]
 
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,
-                tables: [String: Table], files: [String: [UInt8]], contentHashes: [String: String] = [:]) {
+                tables: [String: Table], files: [String: [UInt8]], contentHashes: [String: String] = [:],
+                streamed: [String: StreamedFile] = [:]) {
+        self.streamed = streamed
         self.role = role
         self.revision = revision
         self.commit = commit
@@ -62,6 +67,30 @@ public struct Side: Sendable {
     public var holdout: Table? { tables["holdout"] }
 }
 
+/// A delimited data file on disk (a Git LFS object or a working-tree file) too large to read whole.
+public struct StreamedFile: Sendable {
+    public let path: String
+    /// How messages name it (`data/train.csv@a1b2c3d4`).
+    public let label: String
+    public let delimiter: UInt8
+    /// Column types the configuration fixes, as the in-memory reader is given them.
+    public let declared: [String: ColumnKind]
+    public let bytes: Int
+    /// Rows in the whole file, and in the sample `Side.tables` holds.
+    public let rows: Int
+    public let sampledRows: Int
+
+    public init(path: String, label: String, delimiter: UInt8, declared: [String: ColumnKind], bytes: Int, rows: Int, sampledRows: Int) {
+        self.path = path
+        self.label = label
+        self.delimiter = delimiter
+        self.declared = declared
+        self.bytes = bytes
+        self.rows = rows
+        self.sampledRows = sampledRows
+    }
+}
+
 /// Everything a plugin may use: both sides, the trusted policy, and the run's settings.
 public struct PluginContext: Sendable {
     public let baseline: Side
@@ -71,6 +100,9 @@ public struct PluginContext: Sendable {
     public let seed: UInt64
     /// Threads a plugin may use; results must not depend on it.
     public let jobs: Int
+    /// The memory the run may use: how large a sample models train on when `model.sample_rows`
+    /// does not say.
+    public let memory: MemoryBudget
 
     /// Where expensive results (trained baseline models) outlive the run; nil with `--no-cache`.
     public let cache: (any ArtifactCache)?
@@ -81,13 +113,15 @@ public struct PluginContext: Sendable {
     /// dropped otherwise, so logs keep one line per step.
     public let status: @Sendable (String) -> Void
 
-    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, cache: (any ArtifactCache)? = nil,
+    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, memory: MemoryBudget = .current(),
+                cache: (any ArtifactCache)? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in }) {
         self.baseline = baseline
         self.head = head
         self.policy = policy
         self.seed = seed
         self.jobs = jobs
+        self.memory = memory
         self.cache = cache
         self.log = log
         self.status = status

@@ -124,6 +124,36 @@ public final class Repository {
         return try followingLFS(bytes, path: path)
     }
 
+    /// A file on disk that holds the content of `path` at `commit` without reading it: the local
+    /// object of a Git LFS pointer, with its size and LFS id; nil for content that lives only
+    /// in git's object database (or is absent).
+    public func diskFile(_ path: String, at commit: ObjectID) throws(GitError) -> (path: String, size: Int, id: String)? {
+        guard let bytes = try blob(path, at: commit), let pointer = LFSPointer(bytes) else { return nil }
+        return try lfsObject(pointer, path: path)
+    }
+
+    /// The file on disk behind `path` in the working tree (or its LFS object), without reading it.
+    public func workingDiskFile(_ path: String) throws(GitError) -> (path: String, size: Int, id: String?)? {
+        guard let root = workingDirectory,
+              let attributes = try? FileManager.default.attributesOfItem(atPath: root + path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let size = (attributes[.size] as? NSNumber)?.intValue else { return nil }
+        if size < 1024, let bytes = FileManager.default.contents(atPath: root + path), let pointer = LFSPointer([UInt8](bytes)) {
+            let object = try lfsObject(pointer, path: path)
+            return (object.path, object.size, object.id)
+        }
+        return (root + path, size, nil)
+    }
+
+    private func lfsObject(_ pointer: LFSPointer, path: String) throws(GitError) -> (path: String, size: Int, id: String) {
+        let objectPath = pointer.objectPath(commonDirectory: commonDirectory)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: objectPath),
+              (attributes[.size] as? NSNumber)?.intValue == pointer.size else {
+            throw GitError.lfsObjectMissing(path: path, oid: pointer.oid)
+        }
+        return (objectPath, pointer.size, "lfs-sha256:" + pointer.oid)
+    }
+
     /// The content of `path` in the working tree (for `--worktree`), following LFS pointers.
     public func readWorkingFile(_ path: String) throws(GitError) -> [UInt8]? {
         guard let root = workingDirectory,

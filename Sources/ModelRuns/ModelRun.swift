@@ -54,12 +54,17 @@ public struct ModelRun: Sendable {
             self.holdout = holdout
             if context.head.holdout == nil { notes.append(("holdout", "a seeded 20% of head's train (no data.holdout)")) }
             let split = context.head.holdout == nil
+            let spec = Self.sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
             let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, dataHash: context.head.contentHashes["train"], split: split,
-                                                                   spec: config.model, seed: seed, jobs: jobs, cache: context.cache,
-                                                                   progress: Self.progress("candidate", rows: trainRows.rowCount, spec: config.model, context: context))
+                                                                   spec: spec, seed: seed, jobs: jobs, cache: context.cache,
+                                                                   progress: Self.progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
             context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
-            if let limit = config.model.sampleRows, trainRows.rowCount > limit {
-                notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows, stratified by label (model.sample_rows)")))
+            if let file = context.head.streamed["train"] {
+                notes.append(("data_sample", .string("\(context.head.label(config.data.train)) is larger than the memory this run may use (\(MemoryBudget.text(file.bytes))): models train on a seeded sample of \(file.sampledRows) of its \(file.rows) rows")))
+            }
+            if let limit = spec.sampleRows, trainRows.rowCount > limit {
+                let why = config.model.sampleRows != nil ? "model.sample_rows" : "the default for \(MemoryBudget.text(context.memory.available)) of memory; set model.sample_rows to choose"
+                notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows, stratified by label (\(why))")))
             }
             candidateModel = model
             candidate = ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes)
@@ -68,9 +73,10 @@ public struct ModelRun: Sendable {
                 let baseTask = try LearningTask(configuration: baseConfig, train: baseTable)
                 let split = context.baseline.holdout == nil
                 let baseTrain = split ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
+                let baseSpec = Self.sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
                 let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, dataHash: context.baseline.contentHashes["train"],
-                                                                  split: split, spec: baseConfig.model, seed: seed, jobs: jobs, cache: context.cache,
-                                                                  progress: Self.progress("baseline", rows: baseTrain.rowCount, spec: baseConfig.model, context: context))
+                                                                  split: split, spec: baseSpec, seed: seed, jobs: jobs, cache: context.cache,
+                                                                  progress: Self.progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
                 context.log(cached ? "model: baseline model reused from the cache" : "model: baseline model trained")
                 baselineModel = baseModel
                 baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(holdout, jobs: jobs), classes: baseTask.classes)
@@ -125,5 +131,17 @@ public struct ModelRun: Sendable {
             for r in 0..<rows { if let c = index[prediction.text(at: r)] { out[r * task.classes.count + c] = 1 } }
             return out
         }
+    }
+
+    /// `spec` with the sample size models train on: `model.sample_rows`, or when that is not set
+    /// and the rows would not fit the memory budget, as many as do. Left unset otherwise, so
+    /// that cache keys do not depend on the machine's memory.
+    static func sampled(_ spec: ModelSpec, rows: Int, features: Int, memory: MemoryBudget) -> ModelSpec {
+        guard spec.sampleRows == nil else { return spec }
+        let fits = memory.trainingRows(features: features)
+        guard rows > fits else { return spec }
+        var sampled = spec
+        sampled.sampleRows = fits
+        return sampled
     }
 }

@@ -50,6 +50,9 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Run one deterministic share of the checks (I of N), for a CI matrix; join the shards' JSON with `mlgate merge`.", valueName: "I/N"))
     var shard: String?
 
+    @Option(help: ArgumentHelp("Memory the run may use, like 512M or 4G (default: what the machine and its cgroup allow). Larger data files are streamed; models train on samples that fit.", valueName: "size"))
+    var memoryLimit: String?
+
     @Flag(help: "Apply head's checks: policy even though it differs from the baseline's.")
     var allowPolicyChange = false
 
@@ -69,6 +72,9 @@ struct Check: ParsableCommand {
         if worktree && head != nil { throw ValidationError("--head and --worktree exclude each other: --worktree judges the working tree on top of HEAD") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let memoryLimit, Self.bytes(memoryLimit) == nil {
+            throw ValidationError("--memory-limit takes a size like 800M, 4G or 1073741824 (bytes), at least 1K")
+        }
         if let shard, Self.shard(shard) == nil { throw ValidationError("--shard takes I/N with 1 ≤ I ≤ N, for example 2/3") }
     }
 
@@ -87,6 +93,10 @@ struct Check: ParsableCommand {
         options.useCache = !noCache
         options.allowPlugins = allowPlugins
         options.shard = shard.flatMap(Self.shard)
+        if let memoryLimit, let bytes = Self.bytes(memoryLimit) {
+            options.memory = MemoryBudget(available: min(bytes, MemoryBudget.current().available))
+            options.memoryLimitText = memoryLimit
+        }
 
         let report: GateReport
         do {
@@ -109,6 +119,20 @@ struct Check: ParsableCommand {
             }
         }
         throw ExitCode(report.exitCode)
+    }
+
+    /// Bytes in `800M`, `4G`, `512k` (binary units) or a plain number; nil below 1 KiB (tests
+    /// stream small files with tiny limits).
+    static func bytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = text.uppercased()
+        if digits.hasSuffix("B") || digits.hasSuffix("IB") { digits = String(digits.dropLast(digits.hasSuffix("IB") ? 2 : 1)) }
+        var scale = 1
+        if let last = digits.last, let unit = units[last] { scale = unit; digits.removeLast() }
+        guard let value = Double(digits), value > 0 else { return nil }
+        let bytes = value * Double(scale)
+        guard bytes >= 1024, bytes < Double(1 << 62) else { return nil }
+        return Int(bytes)
     }
 
     static func shard(_ text: String) -> (index: Int, count: Int)? {

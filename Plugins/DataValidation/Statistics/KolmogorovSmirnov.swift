@@ -23,6 +23,22 @@ public enum KolmogorovSmirnov {
         return d
     }
 
+    /// D from weighted sorted values (quantile sketches): equal to `statistic(_:_:)` when every
+    /// weight is 1, within the sketches' rank errors otherwise.
+    static func statistic(weighted a: [(value: Double, weight: Int)], _ b: [(value: Double, weight: Int)]) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return .nan }
+        let n1 = Double(a.reduce(0) { $0 + $1.weight }), n2 = Double(b.reduce(0) { $0 + $1.weight })
+        var i = 0, j = 0, ca = 0, cb = 0
+        var d = 0.0
+        while i < a.count && j < b.count {
+            let v = Swift.min(a[i].value, b[j].value)
+            while i < a.count && a[i].value <= v { ca += a[i].weight; i += 1 }
+            while j < b.count && b[j].value <= v { cb += b[j].weight; j += 1 }
+            d = Swift.max(d, abs(Double(ca) / n1 - Double(cb) / n2))
+        }
+        return d
+    }
+
     /// The asymptotic two-sided p-value of D for samples of sizes `m` and `n`.
     public static func pValue(d: Double, m: Int, n: Int) -> Double {
         guard d.isFinite, m > 0, n > 0 else { return .nan }

@@ -60,6 +60,36 @@ public enum PSI {
         return result(labels: labels, baseline: b, head: h, edges: edges)
     }
 
+    /// PSI from weighted sorted values (a quantile sketch's), edges from `baseline`'s quantiles:
+    /// equal to `numeric(sortedBaseline:sortedHead:)` when every weight is 1.
+    static func numeric(baseline: Distribution, weightedBaseline: [(value: Double, weight: Int)],
+                        weightedHead: [(value: Double, weight: Int)]) -> Result {
+        var edges: [Double] = []
+        for decile in 1...9 {
+            let edge = baseline.quantile(Double(decile) / 10)
+            if edges.last != edge { edges.append(edge) }
+        }
+        func counts(_ weighted: [(value: Double, weight: Int)]) -> [Int] {
+            var counts = [Int](repeating: 0, count: edges.count + 1)
+            var bin = 0
+            for (v, w) in weighted {
+                while bin < edges.count && v > edges[bin] { bin += 1 }
+                counts[bin] += w
+            }
+            return counts
+        }
+        return result(labels: labels(edges), baseline: counts(weightedBaseline), head: counts(weightedHead), edges: edges)
+    }
+
+    static func labels(_ edges: [Double]) -> [String] {
+        (0...edges.count).map { i -> String in
+            if edges.isEmpty { return "all" }
+            if i == 0 { return "≤ \(compact(edges[0]))" }
+            if i == edges.count { return "> \(compact(edges[i - 1]))" }
+            return "(\(compact(edges[i - 1])), \(compact(edges[i]))]"
+        }
+    }
+
     /// Six significant digits: enough to tell edges apart, short enough to read.
     static func compact(_ value: Double) -> String {
         String(format: "%.6g", value)

@@ -55,6 +55,13 @@ public struct CategoricalProfile: Sendable, Equatable {
         lhs.count == rhs.count && lhs.nulls == rhs.nulls && lhs.counts.elementsEqual(rhs.counts) { $0 == $1 }
     }
 
+    /// A profile from counts already taken (a streamed file's), in first-seen order.
+    public init(count: Int, nulls: Int, counts: [(level: String, count: Int)]) {
+        self.count = count
+        self.nulls = nulls
+        self.counts = counts
+    }
+
     public init(column: Column) {
         var counts: [(String, Int)] = []
         switch column.storage {

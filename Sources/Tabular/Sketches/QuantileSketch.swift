@@ -108,6 +108,16 @@ public struct QuantileSketch: Sendable {
         return Double(below) / Double(count)
     }
 
+    /// The retained values, ascending, each with the number of values it stands for: the whole
+    /// data while the sketch is exact.
+    public func weightedValues() -> [(value: Double, weight: Int)] {
+        var weighted: [(value: Double, weight: Int)] = []
+        weighted.reserveCapacity(retained)
+        for (level, items) in levels.enumerated() { for v in items { weighted.append((v, 1 << level)) } }
+        weighted.sort { $0.value < $1.value }
+        return weighted
+    }
+
     /// Values retained: the sketch's memory in doubles.
     public var retained: Int { levels.reduce(0) { $0 + $1.count } }
 }

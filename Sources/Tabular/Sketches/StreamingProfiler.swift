@@ -25,6 +25,16 @@ public struct ColumnSummary: Sendable {
     public let histogram: [Int]
     /// Most frequent categories (categorical and boolean columns).
     public let top: [(level: String, count: Int)]
+    /// Values (numeric columns), for quantiles and distribution distances.
+    public let sketch: QuantileSketch
+    /// Every category with its count in first-seen order, numbers spelled as the in-memory
+    /// profile spells them; complete unless `categoriesComplete` is false (too many distinct).
+    public let categoryCounts: [(level: String, count: Int)]
+    public let categoriesComplete: Bool
+    /// The first value that broke a declared type, with its line.
+    public let firstInvalid: (value: String, line: Int)?
+    /// For each requested interval, the values outside it and the first few of them.
+    public let outside: [StreamingProfiler.Interval: (count: Int, examples: [Double])]
 }
 
 /// Profiles a delimited file in one pass over fixed-size windows, in memory that does not grow
@@ -38,8 +48,39 @@ public struct StreamingProfiler {
     /// Categories tracked by name; beyond, new ones are counted together.
     public static let categoryLimit = 100_000
 
+    /// A closed interval whose outliers a profile counts exactly (a schema's min/max, the baseline's range).
+    public struct Interval: Hashable, Sendable {
+        public let low: Double
+        public let high: Double
+        public init(low: Double, high: Double) {
+            self.low = low
+            self.high = high
+        }
+    }
+
+    /// What to collect beyond the summaries.
+    public struct Options: Sendable {
+        /// Column types fixed in advance (`features:` and `schema:`), as the in-memory reader takes them.
+        public var declared: [String: ColumnKind] = [:]
+        /// Intervals to count values outside of, by column.
+        public var intervals: [String: [Interval]] = [:]
+        /// Columns to fingerprint rows by (`RowHashing`); nil collects no fingerprints.
+        public var hashColumns: [String]?
+        /// Distinct values of a numeric column counted as categories, beyond which they are not
+        /// (class labels need them; a continuous column would only fill memory).
+        public var numericCategoryLimit = 1_000
+        public init() {}
+    }
+
     private struct Accumulator {
         var kind: ColumnKind?
+        var intervals: [Interval] = []
+        var outside: [(count: Int, examples: [Double])] = []
+        var numericLimit = 1_000
+        var numericCounts: [Double: Int] = [:]
+        var numericOrder: [Double] = []
+        var numericOverflow = false
+        var firstInvalid: (value: String, line: Int)?
         var rows = 0, nulls = 0, invalid = 0
         var n = 0, mean = 0.0, m2 = 0.0, min = Double.infinity, max = -Double.infinity
         var sketch = QuantileSketch()
@@ -48,10 +89,11 @@ public struct StreamingProfiler {
         var order: [String] = []
         var overflow = 0
 
-        mutating func add(_ column: Column) {
+        mutating func add(_ column: Column, lineOffset: Int) {
             rows += column.count
             nulls += column.nullCount
             invalid += column.invalidCount
+            if firstInvalid == nil, let first = column.firstInvalid { firstInvalid = first }
             if kind == nil, column.validCount > 0 { kind = column.kind }
             switch column.storage {
             case .numeric(let values):
@@ -66,7 +108,11 @@ public struct StreamingProfiler {
                     if v > max { max = v }
                     sketch.insert(v)
                     distinct.insert((v == 0 ? 0.0 : v).bitPattern)
-                    if column.kind == .boolean { count(v == 1 ? "true" : "false", 1) }
+                    if column.kind == .boolean { count(v == 1 ? "true" : "false", 1) } else if !numericOverflow { countNumber(v) }
+                    for (i, interval) in intervals.enumerated() where v < interval.low || v > interval.high {
+                        outside[i].count += 1
+                        if outside[i].examples.count < 5 { outside[i].examples.append(v) }
+                    }
                 }
                 if cn > 0 {
                     let total = n + cn
@@ -79,6 +125,19 @@ public struct StreamingProfiler {
                 var tally = [Int](repeating: 0, count: levels.count)
                 for code in codes where code >= 0 { tally[Int(code)] += 1 }
                 for (level, c) in zip(levels, tally) where c > 0 { count(level, c) }
+            }
+        }
+
+        private mutating func countNumber(_ v: Double) {
+            if let existing = numericCounts[v] {
+                numericCounts[v] = existing + 1
+            } else if numericCounts.count < numericLimit {
+                numericCounts[v] = 1
+                numericOrder.append(v)
+            } else {
+                numericOverflow = true
+                numericCounts = [:]
+                numericOrder = []
             }
         }
 
@@ -119,7 +178,12 @@ public struct StreamingProfiler {
                                  std: n > 1 ? (m2 / Double(n - 1)).squareRoot() : .nan,
                                  quantiles: n > 0 ? quantiles : [], rankError: sketch.rankError,
                                  distinct: distinct.count, distinctIsExact: distinct.isExact && overflow == 0,
-                                 histogram: histogram, top: top)
+                                 histogram: histogram, top: top, sketch: sketch,
+                                 categoryCounts: kind == .numeric ? numericOrder.map { (NumberFormatting.shortest($0), numericCounts[$0]!) }
+                                                                  : order.map { ($0, categories[$0]!) },
+                                 categoriesComplete: kind == .numeric ? !numericOverflow : overflow == 0,
+                                 firstInvalid: firstInvalid,
+                                 outside: Dictionary(uniqueKeysWithValues: zip(intervals, outside).map { ($0, $1) }))
         }
     }
 
@@ -131,15 +195,49 @@ public struct StreamingProfiler {
     public struct Result: Sendable {
         public let rows: Int
         public let columns: [ColumnSummary]
+        /// Row fingerprints in file order, when `Options.hashColumns` asked for them.
+        public let rowHashes: [UInt64]?
+
+        public func column(_ name: String) -> ColumnSummary? { columns.first { $0.name == name } }
     }
 
     /// Profiles the delimited file at `path` (CSV, or TSV with `delimiter: 0x09`).
     /// - Parameter jobs: threads that parse each window and update the columns' summaries; the
     ///   result is the same for any value (chunks and merges follow the file's order).
     public static func profile(path: String, delimiter: UInt8 = UInt8(ascii: ","), jobs: Int = 1,
-                               windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Result {
+                               windowSize: Int = StreamingProfiler.windowSize, options: Options = Options(),
+                               source: String? = nil) throws(TabularError) -> Result {
+        // Types are fixed by the first window that has values. A later value that does not fit
+        // would make the in-memory reader read the column as text; here it restarts the pass
+        // with that column declared categorical (mixed columns are rare, so restarts are too).
+        var options = options
+        while true {
+            switch try pass(path: path, delimiter: delimiter, jobs: jobs, windowSize: windowSize, options: options, source: source ?? path) {
+            case .done(let result): return result
+            case .retype(let columns): for name in columns { options.declared[name] = .categorical }
+            }
+        }
+    }
+
+    /// The column names of the delimited file at `path`, from its first bytes.
+    public static func header(path: String, delimiter: UInt8 = UInt8(ascii: ","), source: String? = nil) throws(TabularError) -> [String] {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .empty(file: path) }
+        guard fd >= 0 else { throw .empty(file: source ?? path) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        let reader = DelimitedReader(file: source ?? path, delimiter: delimiter, declared: [:])
+        return try bytes.withUnsafeBufferPointer { buffer throws(TabularError) in
+            try reader.readHeader(UnsafeBufferPointer(rebasing: buffer[0..<max(0, got)])).names
+        }
+    }
+
+    private enum Pass { case done(Result), retype([String]) }
+
+    private static func pass(path: String, delimiter: UInt8, jobs: Int, windowSize: Int, options: Options,
+                             source: String) throws(TabularError) -> Pass {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .empty(file: source) }
         defer { close(fd) }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: windowSize)
         defer { buffer.deallocate() }
@@ -152,13 +250,19 @@ public struct StreamingProfiler {
             }
         }
         refill()
-        var reader = DelimitedReader(file: path, delimiter: delimiter, declared: [:])
-        let (header, bodyStart, headerLines) = try reader.readHeader(UnsafeBufferPointer(buffer))
-        var accumulators = [Accumulator](repeating: Accumulator(), count: header.count)
+        var reader = DelimitedReader(file: source, delimiter: delimiter, declared: options.declared)
+        let (header, bodyStart, headerLines) = try reader.readHeader(UnsafeBufferPointer(rebasing: buffer[0..<filled]))
+        var accumulators = header.map { name -> Accumulator in
+            var accumulator = Accumulator()
+            accumulator.intervals = options.intervals[name] ?? []
+            accumulator.outside = accumulator.intervals.map { _ in (0, []) }
+            accumulator.numericLimit = options.numericCategoryLimit
+            return accumulator
+        }
+        var hashes: [UInt64]? = options.hashColumns == nil ? nil : []
         var consumed = bodyStart
         var lines = headerLines
         var rows = 0
-        var typesFixed = false
         while true {
             let window = UnsafeBufferPointer(rebasing: buffer[consumed..<filled])
             let end: Int
@@ -167,23 +271,26 @@ public struct StreamingProfiler {
             } else if let last = reader.lastRecordEnd(window) {
                 end = last
             } else {
-                throw .raggedRow(file: path, line: lines + 1, expected: header.count, found: 0)  // a record longer than the window
+                throw .raggedRow(file: source, line: lines + 1, expected: header.count, found: 0)  // a record longer than the window
             }
             if end > 0 {
                 let (table, used) = try reader.readRecords(UnsafeBufferPointer(rebasing: window[0..<end]), header: header,
                                                            lineOffset: lines, jobs: jobs)
-                if !typesFixed {
-                    reader = DelimitedReader(file: path, delimiter: delimiter,
-                                             declared: Dictionary(uniqueKeysWithValues: table.columns.filter { $0.validCount > 0 }.map { ($0.name, $0.kind) }))
-                    typesFixed = true
-                }
+                // An inferred type broken by this window: what the in-memory reader would read as text.
+                let broken = table.columns.filter { $0.invalidCount > 0 && options.declared[$0.name] == nil }.map { $0.name }
+                if !broken.isEmpty { return .retype(broken) }
+                var fixed = reader.declared
+                for column in table.columns where column.validCount > 0 && fixed[column.name] == nil { fixed[column.name] = column.kind }
+                reader.declared = fixed
+                let offset = lines
                 accumulators.withUnsafeMutableBufferPointer { buffer in
                     let target = SharedAccumulators(buffer: buffer)
                     _ = Parallel.map(table.columns.count, jobs: jobs) { i in
-                        target.buffer[i].add(table.columns[i])
+                        target.buffer[i].add(table.columns[i], lineOffset: offset)
                         return true
                     }
                 }
+                if let columns = options.hashColumns { hashes?.append(contentsOf: RowHashing.hashes(table, columns: columns)) }
                 rows += table.rowCount
                 lines += used
             }
@@ -197,6 +304,6 @@ public struct StreamingProfiler {
             refill()
             if filled == 0 { break }
         }
-        return Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) })
+        return .done(Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) }, rowHashes: hashes))
     }
 }

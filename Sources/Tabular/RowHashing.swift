@@ -1,13 +1,11 @@
-import GateKit
-
 /// 64-bit fingerprints of whole rows, for finding duplicates and rows shared by two tables.
 ///
 /// Hashes are built column by column over contiguous storage (no per-row allocation) and
 /// depend on values, not on codes: a category hashes by its text, so the same row in two
 /// files with different category orders gets the same fingerprint. With 64 bits, a false
 /// match among a million rows has a probability of about 3 × 10⁻⁸.
-enum RowHashing {
-    static func hashes(_ table: Table, columns names: [String]) -> [UInt64] {
+public enum RowHashing {
+    public static func hashes(_ table: Table, columns names: [String]) -> [UInt64] {
         var acc = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: table.rowCount)
         for name in names {
             guard let column = table.column(name) else { continue }

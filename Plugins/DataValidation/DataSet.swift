@@ -1,0 +1,182 @@
+import GateKit
+
+/// One data file as the checks see it: read whole into memory, or profiled in one streaming
+/// pass when it is larger than memory allows. Checks ask the same questions of both; the
+/// answers are equal except where a stream can only estimate (quantiles past 65,536 values).
+enum DataSet: Sendable {
+    case memory(Table)
+    case stream(StreamingProfiler.Result)
+
+    var rowCount: Int {
+        switch self {
+        case .memory(let table): table.rowCount
+        case .stream(let profile): profile.rows
+        }
+    }
+
+    var columns: [ColumnData] {
+        switch self {
+        case .memory(let table): table.columns.map(ColumnData.memory)
+        case .stream(let profile): profile.columns.map(ColumnData.stream)
+        }
+    }
+
+    var columnNames: [String] { columns.map(\.name) }
+
+    func column(_ name: String) -> ColumnData? {
+        switch self {
+        case .memory(let table): table.column(name).map(ColumnData.memory)
+        case .stream(let profile): profile.column(name).map(ColumnData.stream)
+        }
+    }
+
+    /// Row fingerprints over `columns` (those present); a stream took them while it was read.
+    func rowHashes(_ columns: [String]) -> [UInt64] {
+        switch self {
+        case .memory(let table): RowHashing.hashes(table, columns: columns)
+        case .stream(let profile): profile.rowHashes ?? []
+        }
+    }
+
+    var isStreamed: Bool { if case .stream = self { true } else { false } }
+}
+
+/// One column of a `DataSet`.
+enum ColumnData: Sendable {
+    case memory(Column)
+    case stream(ColumnSummary)
+
+    var name: String {
+        switch self {
+        case .memory(let column): column.name
+        case .stream(let summary): summary.name
+        }
+    }
+
+    var kind: ColumnKind {
+        switch self {
+        case .memory(let column): column.kind
+        case .stream(let summary): summary.kind
+        }
+    }
+
+    /// Rows, missing values included.
+    var count: Int {
+        switch self {
+        case .memory(let column): column.count
+        case .stream(let summary): summary.count + summary.nulls + summary.invalid
+        }
+    }
+
+    var nullCount: Int {
+        switch self {
+        case .memory(let column): column.nullCount
+        case .stream(let summary): summary.nulls
+        }
+    }
+
+    var invalidCount: Int {
+        switch self {
+        case .memory(let column): column.invalidCount
+        case .stream(let summary): summary.invalid
+        }
+    }
+
+    var firstInvalid: (value: String, line: Int)? {
+        switch self {
+        case .memory(let column): column.firstInvalid
+        case .stream(let summary): summary.firstInvalid
+        }
+    }
+
+    var validCount: Int { count - nullCount - invalidCount }
+
+    var categoricalProfile: CategoricalProfile {
+        switch self {
+        case .memory(let column): CategoricalProfile(column: column)
+        case .stream(let summary): CategoricalProfile(count: summary.count + summary.invalid, nulls: summary.nulls, counts: summary.categoryCounts)
+        }
+    }
+
+    /// Smallest and largest value; NaN for a column without values.
+    var extremes: (low: Double, high: Double) {
+        switch self {
+        case .memory(let column):
+            var low = Double.infinity, high = -Double.infinity
+            for v in column.numericValues ?? [] where !v.isNaN {
+                low = Swift.min(low, v)
+                high = Swift.max(high, v)
+            }
+            return low <= high ? (low, high) : (.nan, .nan)
+        case .stream(let summary):
+            return (summary.min, summary.max)
+        }
+    }
+
+    /// Values outside [low, high] and the first few of them. A stream counts only the intervals
+    /// it was asked for before it was read (`StreamedValidation.intervals`).
+    func outside(_ low: Double, _ high: Double) -> (count: Int, examples: [Double]) {
+        switch self {
+        case .memory(let column):
+            var count = 0
+            var examples: [Double] = []
+            for v in column.numericValues ?? [] where !v.isNaN && (v < low || v > high) {
+                count += 1
+                if examples.count < 5 { examples.append(v) }
+            }
+            return (count, examples)
+        case .stream(let summary):
+            return summary.outside[StreamingProfiler.Interval(low: low, high: high)] ?? (0, [])
+        }
+    }
+
+    /// The non-missing values' distribution: every value sorted, or a stream's sketch.
+    var distribution: Distribution {
+        switch self {
+        case .memory(let column): .sorted(RadixSort.sortedNonMissing(column.numericValues ?? []))
+        case .stream(let summary): .sketch(summary.sketch, mean: summary.mean)
+        }
+    }
+}
+
+/// A numeric column's values for drift: exact, or a quantile sketch of a streamed file.
+enum Distribution {
+    case sorted([Double])
+    case sketch(QuantileSketch, mean: Double)
+
+    /// Sorted values each with the count it stands for (1 while exact).
+    var weighted: [(value: Double, weight: Int)] {
+        switch self {
+        case .sorted(let values): values.map { ($0, 1) }
+        case .sketch(let sketch, _): sketch.weightedValues()
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case .sorted(let values): values.count
+        case .sketch(let sketch, _): sketch.count
+        }
+    }
+
+    var rankError: Double {
+        switch self {
+        case .sorted: 0
+        case .sketch(let sketch, _): sketch.rankError
+        }
+    }
+
+    func quantile(_ p: Double) -> Double {
+        switch self {
+        case .sorted(let values): values.isEmpty ? .nan : Quantiles.linear(values, p)
+        case .sketch(let sketch, _): sketch.quantile(p)
+        }
+    }
+
+    var mean: Double {
+        switch self {
+        case .sorted(let values): NumericProfile(sorted: values, nulls: 0).mean
+        case .sketch(_, let mean): mean
+        }
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A seeded sample of the records of a delimited file too large to read whole, in one pass
+/// over fixed-size windows: what a model trains on when the data exceed the memory budget.
+///
+/// Each record is kept with probability `rows / estimated rows`, decided by a hash of its
+/// index and the seed, so the sample depends on neither windows nor threads. Labels are not
+/// known here (the records are not parsed); the training core stratifies this sample by label.
+public enum StreamingSampler {
+    public struct Sample: Sendable {
+        public let table: Table
+        /// Records in the whole file.
+        public let fileRows: Int
+    }
+
+    public static func sample(path: String, delimiter: UInt8 = UInt8(ascii: ","), declared: [String: ColumnKind] = [:],
+                              rows target: Int, seed: UInt64, source: String, jobs: Int = 1,
+                              windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Sample {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .empty(file: source) }
+        defer { close(fd) }
+        var info = stat()
+        let fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: windowSize)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var atEnd = false
+        func refill() {
+            while filled < buffer.count, !atEnd {
+                let got = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if got <= 0 { atEnd = true } else { filled += got }
+            }
+        }
+        refill()
+        let reader = DelimitedReader(file: source, delimiter: delimiter, declared: declared)
+        let (_, bodyStart, _) = try reader.readHeader(UnsafeBufferPointer(rebasing: buffer[0..<filled]))
+        var kept = Array(UnsafeBufferPointer(rebasing: buffer[0..<bodyStart]))
+        var threshold: UInt64?
+        var index = 0
+        var consumed = bodyStart
+        while true {
+            let window = UnsafeBufferPointer(rebasing: buffer[consumed..<filled])
+            var scanner = DelimitedReader.RecordScanner(delimiter: delimiter)
+            var recordStart = 0
+            var blank = true
+            var ends: [(start: Int, end: Int)] = []
+            for i in 0..<window.count {
+                let byte = window[i]
+                if scanner.endsRecord(byte) {
+                    if !blank { ends.append((recordStart, i + 1)) }
+                    recordStart = i + 1
+                    blank = true
+                } else if byte != 0x0D {
+                    blank = false
+                }
+            }
+            var end = recordStart
+            if atEnd, recordStart < window.count {
+                if !blank { ends.append((recordStart, window.count)) }
+                end = window.count
+            }
+            if end == 0, !atEnd {
+                throw .raggedRow(file: source, line: index + 2, expected: 0, found: 0)  // a record longer than the window
+            }
+            if threshold == nil {
+                // Rows in the file, estimated from the first window's density.
+                let estimated = Double(ends.count) / Double(max(1, end)) * Double(max(fileSize - bodyStart, end))
+                let p = min(1, Double(target) / max(1, estimated))
+                threshold = p >= 1 ? .max : UInt64(p * 18_446_744_073_709_551_615.0)
+            }
+            for record in ends {
+                if Mixing.mix64(seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15) <= threshold! {
+                    kept.append(contentsOf: UnsafeBufferPointer(rebasing: window[record.start..<record.end]))
+                    if window[record.end - 1] != 0x0A { kept.append(0x0A) }
+                }
+                index += 1
+            }
+            consumed += end
+            if atEnd, consumed >= filled { break }
+            let remainder = filled - consumed
+            if remainder > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + consumed, remainder) }
+            filled = remainder
+            consumed = 0
+            refill()
+            if filled == 0 { break }
+        }
+        let table = try kept.withUnsafeBufferPointer { bytes throws(TabularError) in
+            try reader.read(bytes, jobs: jobs)
+        }
+        return Sample(table: table, fileRows: index)
+    }
+}
