@@ -22,13 +22,18 @@ struct SplitFinder {
         leftCount >= minSamplesLeaf && rightCount >= minSamplesLeaf && leftH >= minHessian && rightH >= minHessian
     }
 
-    func best(_ histogram: Histogram, feature: Int, missingBin: Int, categorical: Bool) -> Candidate? {
-        var totalG = 0.0, totalH = 0.0, totalCount = 0
+    /// - Parameter rows: the leaf's rows. Rows on each side of a split are estimated from its
+    ///   hessian as LightGBM does (rows × side's hessian / leaf's hessian): exact for squared
+    ///   error, whose hessians are all 1, and close for the others.
+    func best(_ histogram: Histogram, feature: Int, missingBin: Int, categorical: Bool, rows: Int) -> Candidate? {
+        var totalG = 0.0, totalH = 0.0
         for b in 0...missingBin {
             totalG += histogram.gradient[b]
             totalH += histogram.hessian[b]
-            totalCount += Int(histogram.count[b])
         }
+        let totalCount = rows
+        let perHessian = totalH > 0 ? Double(rows) / totalH : 0
+        @inline(__always) func rowsOf(_ h: Double) -> Int { Int((h * perHessian).rounded()) }
         let parent = score(totalG, totalH)
         var best: Candidate?
         func consider(_ gain: Double, threshold: Int, leftBins: [UInt64]?, missingLeft: Bool) {
@@ -39,18 +44,19 @@ struct SplitFinder {
         if categorical {
             // Categories ordered by mean gradient; the best prefix of that order goes left
             // (Fisher's ordering, as LightGBM), missing values right.
-            let present = (0..<missingBin).filter { histogram.count[$0] > 0 }
+            // Every row adds a positive hessian (floored at 1e-16), so a bin with rows has some.
+            let present = (0..<missingBin).filter { histogram.hessian[$0] > 0 }
             let order = present.sorted {
                 let a = histogram.gradient[$0] / (histogram.hessian[$0] + categorySmoothing)
                 let b = histogram.gradient[$1] / (histogram.hessian[$1] + categorySmoothing)
                 return a != b ? a < b : $0 < $1
             }
-            var g = 0.0, h = 0.0, count = 0
+            var g = 0.0, h = 0.0
             var set = [UInt64](repeating: 0, count: 4)
             for (i, bin) in order.enumerated() where i < order.count - 1 {
                 g += histogram.gradient[bin]
                 h += histogram.hessian[bin]
-                count += Int(histogram.count[bin])
+                let count = rowsOf(h)
                 set[bin >> 6] |= 1 << UInt64(bin & 63)
                 guard admissible(count, h, totalCount - count, totalH - h) else { continue }
                 consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: -1, leftBins: set, missingLeft: false)
@@ -58,13 +64,12 @@ struct SplitFinder {
             return best
         }
         let missingG = histogram.gradient[missingBin], missingH = histogram.hessian[missingBin]
-        let missingCount = Int(histogram.count[missingBin])
-        for missingLeft in [false, true] where missingLeft == false || missingCount > 0 {
-            var g = missingLeft ? missingG : 0, h = missingLeft ? missingH : 0, count = missingLeft ? missingCount : 0
+        for missingLeft in [false, true] where missingLeft == false || missingH > 0 {
+            var g = missingLeft ? missingG : 0, h = missingLeft ? missingH : 0
             for t in 0..<missingBin {
                 g += histogram.gradient[t]
                 h += histogram.hessian[t]
-                count += Int(histogram.count[t])
+                let count = rowsOf(h)
                 guard admissible(count, h, totalCount - count, totalH - h) else { continue }
                 consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: t, leftBins: nil, missingLeft: missingLeft)
             }

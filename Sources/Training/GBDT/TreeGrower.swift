@@ -59,23 +59,41 @@ struct TreeGrower {
     private func partition(_ rows: [Int32], by split: SplitFinder.Candidate) -> (left: [Int32], right: [Int32]) {
         let column = columns[split.feature]
         let missing = missingBins[split.feature]
-        @Sendable func goesLeft(_ r: Int32) -> Bool {
-            let b = Int(column[Int(r)])
-            if b == missing { return split.missingLeft }
-            if let set = split.leftBins { return set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
-            return b <= split.threshold
+        // One table lookup a row instead of a test of the split's kind: which bins go left.
+        var table = [Bool](repeating: false, count: 256)
+        for b in 0..<256 {
+            if b == missing { table[b] = split.missingLeft }
+            else if let set = split.leftBins { table[b] = set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+            else { table[b] = b <= split.threshold }
         }
+        let goesLeft = table
         let block = 1 << 16
         let blocks = (rows.count + block - 1) / block
         let parts: [([Int32], [Int32])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { k in
-            var left: [Int32] = [], right: [Int32] = []
             let range = (k * block)..<min(rows.count, (k + 1) * block)
-            left.reserveCapacity(range.count)
-            right.reserveCapacity(range.count)
-            for i in range {
-                let r = rows[i]
-                if goesLeft(r) { left.append(r) } else { right.append(r) }
+            var left = [Int32](repeating: 0, count: range.count), right = left
+            var l = 0, r = 0
+            rows.withUnsafeBufferPointer { rows in
+                column.withUnsafeBufferPointer { column in
+                    goesLeft.withUnsafeBufferPointer { goesLeft in
+                        left.withUnsafeMutableBufferPointer { left in
+                            right.withUnsafeMutableBufferPointer { right in
+                                for i in range {
+                                    let row = rows[i]
+                                    // Write to both, advance one: no branch to mispredict.
+                                    let toLeft = goesLeft[Int(column[Int(row)])]
+                                    left[l] = row
+                                    right[r] = row
+                                    l += toLeft ? 1 : 0
+                                    r += toLeft ? 0 : 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
+            left.removeLast(range.count - l)
+            right.removeLast(range.count - r)
             return (left, right)
         }
         if parts.count == 1 { return parts[0] }
@@ -95,7 +113,8 @@ struct TreeGrower {
         // Split finding costs bins × features, whatever the leaf's size: threads pay off only
         // when there are many features.
         let candidates: [SplitFinder.Candidate?] = Parallel.map(features.count, jobs: features.count >= 64 ? jobs : 1) { i in
-            finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]])
+            finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]],
+                        rows: rows.count)
         }
         var best: SplitFinder.Candidate?
         for candidate in candidates {
@@ -109,10 +128,23 @@ struct TreeGrower {
     /// sequentially and gathers only its bins.
     private func histograms(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double]) -> [Histogram] {
         var ordered = [Float](repeating: 0, count: rows.count * 2)
+        let block = 1 << 16
         ordered.withUnsafeMutableBufferPointer { pairs in
-            for (i, r) in rows.enumerated() {
-                pairs[2 * i] = Float(gradients[Int(r)])
-                pairs[2 * i + 1] = Float(hessians[Int(r)])
+            let target = SharedFloats(buffer: pairs)
+            // Blocks of rows on all cores; each writes only its own slice.
+            _ = Parallel.map((rows.count + block - 1) / block, jobs: rows.count > block ? jobs : 1) { k in
+                rows.withUnsafeBufferPointer { rows in
+                    gradients.withUnsafeBufferPointer { gradients in
+                        hessians.withUnsafeBufferPointer { hessians in
+                            for i in (k * block)..<min(rows.count, (k + 1) * block) {
+                                let r = Int(rows[i])
+                                target.buffer[2 * i] = Float(gradients[r])
+                                target.buffer[2 * i + 1] = Float(hessians[r])
+                            }
+                        }
+                    }
+                }
+                return true
             }
         }
         let gathered = ordered
@@ -127,4 +159,9 @@ struct TreeGrower {
             }
         }
     }
+}
+
+/// A buffer threads write disjoint slices of.
+private struct SharedFloats: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Float>
 }
