@@ -129,6 +129,13 @@ struct DelimitedReader {
     /// The offset just past the last complete record in `bytes` (which starts at a record),
     /// or nil when no record ends in them.
     func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        // Without a quote, the last newline ends the last record: found from the end.
+        if memchr(base, 0x22, bytes.count) == nil {
+            var i = bytes.count
+            while i > 0, bytes[i - 1] != 0x0A { i -= 1 }
+            return i > 0 ? i : nil
+        }
         var scanner = RecordScanner(delimiter: delimiter)
         var last: Int?
         for i in 0..<bytes.count where scanner.endsRecord(bytes[i]) { last = i + 1 }

@@ -83,7 +83,9 @@ public struct StreamingProfiler {
         var firstInvalid: (value: String, line: Int)?
         var rows = 0, nulls = 0, invalid = 0
         var n = 0, mean = 0.0, m2 = 0.0, min = Double.infinity, max = -Double.infinity
-        var sketch = QuantileSketch()
+        /// k = 4096: rank error 0.04%, so that a stream's PSI and KS stay within a few
+        /// thousandths of the exact ones, for about 100 KB a column.
+        var sketch = QuantileSketch(k: 4096)
         var distinct = DistinctCounter()
         var categories: [String: Int] = [:]
         var order: [String] = []
