@@ -78,7 +78,10 @@ import Testing
     ])
     func aBrokenPluginIsAnErrorCheckNeverACrashOrAHang(script: String, reason: String) throws {
         let temp = try TemporaryDirectory("plugin")
-        let declaration = "  - {name: broken, command: [python3, check.py], timeout: 1}\n"
+        // One second to show the timeout; more for the rest, so that a loaded machine writing
+        // 17 MiB through a pipe is not mistaken for a plugin that hangs.
+        let timeout = reason.contains("timeout") ? 1 : 30
+        let declaration = "  - {name: broken, command: [python3, check.py], timeout: \(timeout)}\n"
         let path = try repository(temp, baselinePlugins: declaration, headPlugins: declaration, baseFiles: ["check.py": script + "\n"])
         let clock = ContinuousClock.now
         let report = try run(path)

@@ -8,8 +8,10 @@ import Testing
     struct Reference: Decodable {
         struct Binary: Decodable { let features: [String]; let target: String; let lightgbm_auc: Double; let sklearn_auc: Double }
         struct Regression: Decodable { let features: [String]; let target: String; let lightgbm_rmse: Double }
+        struct Fixture: Decodable, Sendable { let scenario: String; let train: String; let holdout: String; let features: [String]; let lightgbm_auc: Double; let sklearn_auc: Double }
         let binary: Binary
         let regression: Regression
+        let fixtures: [Fixture]
     }
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Reference")
@@ -37,6 +39,27 @@ import Testing
                                              parameters: Self.parameters, jobs: 2)
         let auc = Metrics.rocAUC(labels: Self.labels(Self.holdout), scores: model.predict(Self.holdout))
         #expect(abs(auc - r.lightgbm_auc) <= 0.005, "AUC \(auc) vs LightGBM \(r.lightgbm_auc), scikit-learn \(r.sklearn_auc)")
+    }
+
+    static let fixtures = directory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures")
+
+    /// Each fixture scenario's data as head sees them, with the loans set's settings: within 0.005
+    /// from 2,000 training rows. The 600-row fixtures are held to 0.02: at that size a holdout of
+    /// 250 rows makes AUC a coarse measure, and scikit-learn's own trees land up to 0.018 from
+    /// LightGBM's there (`sklearn_auc` in the reference). Issue #4 keeps this gap open.
+    @Test(arguments: reference.fixtures.map(\.scenario))
+    func binaryAUCIsWithinHalfAPointOfLightGBMOnEachFixture(scenario: String) throws {
+        let r = try #require(Self.reference.fixtures.first { $0.scenario == scenario })
+        func read(_ path: String) throws -> Table {
+            try TableReader.read([UInt8](Data(contentsOf: Self.fixtures.appendingPathComponent(path))), path: path)
+        }
+        let train = try read(r.train), holdout = try read(r.holdout)
+        let model = try GradientBoostedTrees(fitting: train, features: r.features, targets: .binary(Self.labels(train)),
+                                             parameters: Self.parameters, jobs: 2)
+        let auc = Metrics.rocAUC(labels: Self.labels(holdout), scores: model.predict(holdout))
+        let tolerance = train.rowCount >= 2_000 ? 0.005 : 0.02
+        #expect(abs(auc - r.lightgbm_auc) <= tolerance, "\(scenario): AUC \(auc) vs LightGBM \(r.lightgbm_auc), scikit-learn \(r.sklearn_auc) (\(train.rowCount) rows)")
     }
 
     @Test func regressionRMSEIsCloseToLightGBMs() throws {

@@ -14,6 +14,9 @@ struct SplitFinder {
     let minHessian: Double
     /// Added to a category's hessian when ordering categories (LightGBM's `cat_smooth`).
     let categorySmoothing = 10.0
+    /// Up to this many categories, splits put one category against the rest (LightGBM's
+    /// `max_cat_to_onehot`); beyond, a prefix of the categories ordered by mean gradient.
+    static let oneVersusRestCategories = 4
 
     @inline(__always)
     private func score(_ g: Double, _ h: Double) -> Double { g * g / (h + lambda) }
@@ -42,10 +45,21 @@ struct SplitFinder {
             }
         }
         if categorical {
-            // Categories ordered by mean gradient; the best prefix of that order goes left
-            // (Fisher's ordering, as LightGBM), missing values right.
             // Every row adds a positive hessian (floored at 1e-16), so a bin with rows has some.
             let present = (0..<missingBin).filter { histogram.hessian[$0] > 0 }
+            if present.count <= Self.oneVersusRestCategories {
+                // Few categories: one category against the rest, as LightGBM (max_cat_to_onehot).
+                for bin in present {
+                    let g = histogram.gradient[bin], h = histogram.hessian[bin], count = rowsOf(h)
+                    guard admissible(count, h, totalCount - count, totalH - h) else { continue }
+                    var set = [UInt64](repeating: 0, count: 4)
+                    set[bin >> 6] |= 1 << UInt64(bin & 63)
+                    consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: -1, leftBins: set, missingLeft: false)
+                }
+                return best
+            }
+            // More: categories ordered by mean gradient; the best prefix of that order goes left
+            // (Fisher's ordering, as LightGBM), missing values right.
             let order = present.sorted {
                 let a = histogram.gradient[$0] / (histogram.hessian[$0] + categorySmoothing)
                 let b = histogram.gradient[$1] / (histogram.hessian[$1] + categorySmoothing)

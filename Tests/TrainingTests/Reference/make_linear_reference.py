@@ -8,6 +8,7 @@ Same preprocessing as mlgate's FeatureEncoder: numeric columns mean-imputed and 
 categorical columns with missing values as "(missing)" and one-hot encoded (sorted levels).
 Writes linear.json.
 """
+import glob
 import json
 import os
 
@@ -31,10 +32,8 @@ def design(numeric, categorical):
     ])
 
 
-def main():
-    df = pd.read_csv(os.path.join(ROOT, TRAIN), dtype={"region": str})
-    out = {"train": TRAIN}
-
+def fit(df):
+    out = {}
     numeric, categorical = ["age", "income", "credit_score"], ["region"]
     x = design(numeric, categorical).fit_transform(df)
     model = LogisticRegression(C=0.5, tol=1e-12, max_iter=100000).fit(x, df["approved"])
@@ -47,6 +46,22 @@ def main():
     out["ridge"] = {"features": numeric + categorical, "target": "credit_score", "alpha": 3.0,
                     "coefficients": ridge.coef_.tolist(), "intercept": float(ridge.intercept_),
                     "first_predictions": ridge.predict(x[:5]).tolist()}
+    return out
+
+
+def main():
+    out = {"train": TRAIN, **fit(pd.read_csv(os.path.join(ROOT, TRAIN), dtype={"region": str}))}
+    # Every other training file of the fixtures that has the columns: the same two models.
+    out["fixtures"] = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "fixtures", "*", "*", "data", "train.csv"))):
+        df = pd.read_csv(path, dtype={"region": str})
+        if not {"age", "income", "credit_score", "region", "approved"} <= set(df.columns):
+            continue
+        try:
+            pd.to_numeric(df["credit_score"]), pd.to_numeric(df["income"]), pd.to_numeric(df["age"])
+        except ValueError:
+            continue  # a scenario that breaks the types on purpose
+        out["fixtures"].append({"train": os.path.relpath(path, ROOT), **fit(df)})
     with open(os.path.join(HERE, "linear.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
