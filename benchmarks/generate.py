@@ -38,7 +38,8 @@ def table(rows, rng, drift):
     return cols, cats, label
 
 
-def write(path, rows, rng, drift):
+def write(path, rows, rng, drift, append=False):
+    """Writes `rows` rows to `path`; with append, adds them (without a header) to what is there."""
     cols, cats, label = table(rows, rng, drift)
     text = {}
     for name, v in cols.items():
@@ -52,8 +53,9 @@ def write(path, rows, rng, drift):
     text["label"] = label.astype(str).astype(object)
     names = list(text)
     chunk = 100_000
-    with open(path, "w") as f:
-        f.write(",".join(names) + "\n")
+    with open(path, "a" if append else "w") as f:
+        if not append:
+            f.write(",".join(names) + "\n")
         for start in range(0, rows, chunk):
             block = zip(*(text[n][start:start + chunk] for n in names))
             f.write("\n".join(",".join(r) for r in block) + "\n")

@@ -66,8 +66,17 @@ public struct ExternalPlugins {
         for (role, snapshot, config) in [("baseline", baseline, baselineConfiguration ?? configuration), ("head", head, configuration)] {
             var sideFiles: [(String, JSONValue)] = []
             for (key, path) in config.data.named {
-                guard let bytes = try snapshot.read(path) else { continue }
                 let target = workspace.appendingPathComponent("\(role)/\(key)/\((path as NSString).lastPathComponent)")
+                if let onDisk = try snapshot.diskFile(path) {
+                    // A file on disk (an LFS object, a working-tree file) is copied file to file,
+                    // never through memory: it may be larger than memory.
+                    try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try? FileManager.default.copyItem(atPath: onDisk, toPath: target.path)
+                    try? FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: target.path)
+                    sideFiles.append((key, .string(target.path)))
+                    continue
+                }
+                guard let bytes = try snapshot.read(path) else { continue }
                 Self.writeReadOnly(bytes, to: target)
                 sideFiles.append((key, .string(target.path)))
             }

@@ -22,6 +22,19 @@ struct RevisionSnapshot {
         }
     }
 
+    /// The file on disk that holds `path` at this side (its Git LFS object, or the working-tree
+    /// file), without reading it; nil for content only in git's object database.
+    func diskFile(_ path: String) throws(GateError) -> String? {
+        do {
+            switch source {
+            case .commit(let id): return try repository.diskFile(path, at: id)?.path
+            case .workingTree: return try repository.workingDiskFile(path)?.path
+            }
+        } catch {
+            throw .git(error)
+        }
+    }
+
     /// How messages name this side.
     var label: String { "\(revision) (\(commit.short.prefix(8)))" }
 }
