@@ -59,7 +59,7 @@ import Testing
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temp.path)
         try makeReadOnly(built.path)
         defer { try? makeReadOnly(built.path, writable: true) }
-        let before = try Self.snapshot(built.path)
+        let before = try DirectorySnapshot.take(built.path)
 
         let first = try run(["check", "--base", "origin/main", "--json", writable + "/report.json"], in: built.path, cache: writable)
         #expect(first.status == scenario.expect.exit, "\(first.stderr)")
@@ -71,21 +71,6 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("report.json"), "\(refused.stderr)")
 
-        #expect(try Self.snapshot(built.path) == before)
-    }
-
-    /// Every file below `root` (.git included) with its permissions, content and modification time.
-    static func snapshot(_ root: String) throws -> [String: String] {
-        var result: [String: String] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        while let relative = enumerator?.nextObject() as? String {
-            let path = root + "/" + relative
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            let mode = attributes[.posixPermissions] as? Int ?? 0
-            let content = (try? Data(contentsOf: URL(fileURLWithPath: path)))?.base64EncodedString() ?? "dir"
-            result[relative] = "\(mode) \(modified) \(content)"
-        }
-        return result
+        #expect(try DirectorySnapshot.take(built.path) == before)
     }
 }

@@ -150,24 +150,10 @@ import Testing
     @Test func modifiesNothingInTheRepository() throws {
         let temp = try TemporaryDirectory("gate")
         let built = try Scenario.named("schema-break").build(at: temp.child("repo"))
-        let before = try Self.snapshot(built.path)
+        let before = try DirectorySnapshot.take(built.path)
         _ = try Gate().run(options(built.path))
         _ = try Gate().run(options(built.path) { $0.worktree = true })
         _ = try? Gate().run(options(built.path) { $0.base = "nope" })
-        #expect(try Self.snapshot(built.path) == before)
-    }
-
-    /// Every file below `root` (the .git folder included) with its content and modification time.
-    static func snapshot(_ root: String) throws -> [String: String] {
-        var result: [String: String] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: root)
-        while let relative = enumerator?.nextObject() as? String {
-            let path = root + "/" + relative
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            let content = (try? Data(contentsOf: URL(fileURLWithPath: path)))?.base64EncodedString() ?? "dir"
-            result[relative] = "\(modified) \(content)"
-        }
-        return result
+        #expect(try DirectorySnapshot.take(built.path) == before)
     }
 }

@@ -238,22 +238,10 @@ public struct StreamingProfiler {
 
     private static func pass(path: String, delimiter: UInt8, jobs: Int, windowSize: Int, options: Options,
                              source: String) throws(TabularError) -> Pass {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .empty(file: source) }
-        defer { close(fd) }
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: windowSize)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var atEnd = false
-        func refill() {
-            while filled < buffer.count, !atEnd {
-                let got = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
-                if got <= 0 { atEnd = true } else { filled += got }
-            }
-        }
-        refill()
+        let file = try FileWindows(path: path, source: source, windowSize: windowSize)
         var reader = DelimitedReader(file: source, delimiter: delimiter, declared: options.declared)
-        let (header, bodyStart, headerLines) = try reader.readHeader(UnsafeBufferPointer(rebasing: buffer[0..<filled]))
+        let (header, bodyStart, headerLines) = try reader.readHeader(file.window)
+        file.consume(bodyStart)
         var accumulators = header.map { name -> Accumulator in
             var accumulator = Accumulator()
             accumulator.intervals = options.intervals[name] ?? []
@@ -262,13 +250,12 @@ public struct StreamingProfiler {
             return accumulator
         }
         var hashes: [UInt64]? = options.hashColumns == nil ? nil : []
-        var consumed = bodyStart
         var lines = headerLines
         var rows = 0
-        while true {
-            let window = UnsafeBufferPointer(rebasing: buffer[consumed..<filled])
+        repeat {
+            let window = file.window
             let end: Int
-            if atEnd {
+            if file.atEnd {
                 end = window.count
             } else if let last = reader.lastRecordEnd(window) {
                 end = last
@@ -296,16 +283,8 @@ public struct StreamingProfiler {
                 rows += table.rowCount
                 lines += used
             }
-            consumed += end
-            if atEnd, consumed >= filled { break }
-            // Move the partial record to the front and read on.
-            let remainder = filled - consumed
-            if remainder > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + consumed, remainder) }
-            filled = remainder
-            consumed = 0
-            refill()
-            if filled == 0 { break }
-        }
+            file.consume(end)
+        } while file.advance()
         return .done(Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) }, rowHashes: hashes))
     }
 }

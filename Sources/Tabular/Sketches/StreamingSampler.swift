@@ -20,30 +20,17 @@ public enum StreamingSampler {
     public static func sample(path: String, delimiter: UInt8 = UInt8(ascii: ","), declared: [String: ColumnKind] = [:],
                               rows target: Int, seed: UInt64, source: String, jobs: Int = 1,
                               windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Sample {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .empty(file: source) }
-        defer { close(fd) }
-        var info = stat()
-        let fileSize = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: windowSize)
-        defer { buffer.deallocate() }
-        var filled = 0
-        var atEnd = false
-        func refill() {
-            while filled < buffer.count, !atEnd {
-                let got = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
-                if got <= 0 { atEnd = true } else { filled += got }
-            }
-        }
-        refill()
+        let file = try FileWindows(path: path, source: source, windowSize: windowSize)
         let reader = DelimitedReader(file: source, delimiter: delimiter, declared: declared)
-        let (_, bodyStart, _) = try reader.readHeader(UnsafeBufferPointer(rebasing: buffer[0..<filled]))
-        var kept = Array(UnsafeBufferPointer(rebasing: buffer[0..<bodyStart]))
+        let (_, bodyStart, _) = try reader.readHeader(file.window)
+        var kept = Array(UnsafeBufferPointer(rebasing: file.window[0..<bodyStart]))
+        file.consume(bodyStart)
+        let fileSize = file.fileSize
         var threshold: UInt64?
         var index = 0
-        var consumed = bodyStart
-        while true {
-            let window = UnsafeBufferPointer(rebasing: buffer[consumed..<filled])
+        repeat {
+            let window = file.window
+            let atEnd = file.atEnd
             var scanner = DelimitedReader.RecordScanner(delimiter: delimiter)
             var recordStart = 0
             var blank = true
@@ -79,15 +66,8 @@ public enum StreamingSampler {
                 }
                 index += 1
             }
-            consumed += end
-            if atEnd, consumed >= filled { break }
-            let remainder = filled - consumed
-            if remainder > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + consumed, remainder) }
-            filled = remainder
-            consumed = 0
-            refill()
-            if filled == 0 { break }
-        }
+            file.consume(end)
+        } while file.advance()
         let table = try kept.withUnsafeBufferPointer { bytes throws(TabularError) in
             try reader.read(bytes, jobs: jobs)
         }
