@@ -35,7 +35,10 @@ for plugin in report["plugins"]:
     for check in plugin["checks"]:
         level = {"fail": "error", "error": "error", "warn": "warning"}.get(check["status"])
         if level:
-            print(f"::{level} file={config},title={clean(check['id'])}::{clean(check['message'])}", file=sys.stderr)
+            # Data checks name the data file they judge; the rest point at the configuration.
+            details = check.get("details") if isinstance(check.get("details"), dict) else {}
+            target = details.get("file") or config
+            print(f"::{level} file={clean(target)},title={clean(check['id'])}::{clean(check['message'])}", file=sys.stderr)
 print(report["status"])
 PY
 )

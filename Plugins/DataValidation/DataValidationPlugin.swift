@@ -46,7 +46,17 @@ public struct DataValidationPlugin: Plugin {
         checks.append(labelDrift(input))
         checks.append(DuplicatesCheck(input: input).result())
         checks.append(LeakageCheck(input: input).result())
-        return checks
+        // The file each check judges, for CI annotations that point at the data, not the config.
+        let train = input.configuration.data.train, holdout = input.configuration.data.holdout
+        return checks.map { check in
+            var check = check
+            let file = check.id == "data-validation/leakage" ? (holdout ?? train) : train
+            if case .object(var fields) = check.details, !fields.contains(where: { $0.0 == "file" }) {
+                fields.append(("file", .string(file)))
+                check.details = .object(fields)
+            }
+            return check
+        }
     }
 
     private func labelDrift(_ input: ValidationInput) -> CheckResult {

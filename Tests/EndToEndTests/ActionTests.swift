@@ -42,7 +42,7 @@ import Testing
         #expect(step.status == 1)
         #expect(step.outputs["status"] == "fail" && step.outputs["junit"] == temp.child("reports") + "/junit.xml")
         #expect(step.summary.hasPrefix("## ❌ mlgate: gate failed"))
-        #expect(step.stderr.contains("::error file=mlgate.yml,title=data-validation/schema::removed column 'credit_score'"))
+        #expect(step.stderr.contains("::error file=data/train.csv,title=data-validation/schema::removed column 'credit_score'"))
         #expect(step.stderr.contains("merge-base of origin/main"))
         #expect(FileManager.default.fileExists(atPath: temp.child("reports") + "/report.html"))
     }
