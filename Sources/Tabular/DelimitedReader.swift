@@ -130,10 +130,12 @@ struct DelimitedReader {
     /// or nil when no record ends in them.
     func lastRecordEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
-        // Without a quote, the last newline ends the last record: found from the end.
+        // Without a quote, the last line end (LF, or CR in old Mac files) ends the last record:
+        // found from the end. A CRLF cut between its CR and LF leaves a blank line, which the
+        // parser skips.
         if memchr(base, 0x22, bytes.count) == nil {
             var i = bytes.count
-            while i > 0, bytes[i - 1] != 0x0A { i -= 1 }
+            while i > 0, bytes[i - 1] != 0x0A, bytes[i - 1] != 0x0D { i -= 1 }
             return i > 0 ? i : nil
         }
         var scanner = RecordScanner(delimiter: delimiter)

@@ -42,6 +42,33 @@ import Testing
         #expect(streamed.columns[2].top.first { $0.level == "a,\nb" }?.count == 60)
     }
 
+    /// Files with CR or CRLF line ends, cut into windows anywhere, give the rows and values of
+    /// the file read whole.
+    @Test(arguments: ["\r", "\r\n"], [16, 64, 1 << 20])
+    func lineEndsOfEveryKindStreamInWindows(end: String, window: Int) throws {
+        let text = (["a,b"] + (0..<200).map { "\($0),x\($0 % 3)" }).joined(separator: end) + end
+        let path = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let streamed = try StreamingProfiler.profile(path: path, windowSize: window)
+        #expect(streamed.rows == 200)
+        #expect(streamed.columns[0].count == 200 && streamed.columns[0].max == 199)
+        #expect(streamed.columns[1].categoryCounts.map(\.count) == [67, 67, 66])
+    }
+
+    /// A value that turns a column to text after the first window: the pass starts again with
+    /// the column as text, so the profile is the one of the file read whole.
+    @Test func aColumnTurnedToTextInALaterWindowIsProfiledAsText() throws {
+        let text = "code,n\n" + (0..<300).map { "\($0 % 10),\($0)\n" }.joined() + "A7,300\n"
+        let path = try write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let streamed = try StreamingProfiler.profile(path: path, windowSize: 64)
+        let whole = try TableReader.read(Array(text.utf8), path: "t.csv")
+        let code = try #require(streamed.column("code"))
+        #expect(code.kind == .categorical && whole.column("code")?.kind == .categorical)
+        #expect(code.invalid == 0)
+        #expect(code.categoryCounts.map(\.level) == CategoricalProfile(column: whole.column("code")!).counts.map(\.level))
+    }
+
     @Test func aSketchKeepsItsStatedRankErrorInBoundedMemory() {
         var sketch = QuantileSketch()
         var generator = SystemRandomNumberGenerator()
