@@ -91,7 +91,7 @@ public struct StreamingProfiler {
         var order: [String] = []
         var overflow = 0
 
-        mutating func add(_ column: Column, lineOffset: Int) {
+        mutating func add(_ column: Column) {
             rows += column.count
             nulls += column.nullCount
             invalid += column.invalidCount
@@ -271,11 +271,10 @@ public struct StreamingProfiler {
                 var fixed = reader.declared
                 for column in table.columns where column.validCount > 0 && fixed[column.name] == nil { fixed[column.name] = column.kind }
                 reader.declared = fixed
-                let offset = lines
                 accumulators.withUnsafeMutableBufferPointer { buffer in
                     let target = SharedAccumulators(buffer: buffer)
                     _ = Parallel.map(table.columns.count, jobs: jobs) { i in
-                        target.buffer[i].add(table.columns[i], lineOffset: offset)
+                        target.buffer[i].add(table.columns[i])
                         return true
                     }
                 }
