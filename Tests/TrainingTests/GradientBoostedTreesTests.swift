@@ -120,6 +120,13 @@ import Testing
         let fast = column.withUnsafeBufferPointer { c in rows.withUnsafeBufferPointer { r in
             pairs.withUnsafeBufferPointer { p in Histogram(bins: 41, column: c, rows: r, orderedPairs: p) } } }
         #expect(fast.gradient == naive.gradient && fast.hessian == naive.hessian)
+        // Two features in one pass: each the same bits as alone.
+        let second = column.map { ($0 &* 7) % 23 }
+        let naiveSecond = Histogram.naive(bins: 24, column: second, rows: rows, gradients: g, hessians: h)
+        let both = column.withUnsafeBufferPointer { c in second.withUnsafeBufferPointer { d in rows.withUnsafeBufferPointer { r in
+            pairs.withUnsafeBufferPointer { p in Histogram.two(bins: (41, 24), columns: (c, d), rows: r, orderedPairs: p) } } } }
+        #expect(both[0].gradient == naive.gradient && both[0].hessian == naive.hessian)
+        #expect(both[1].gradient == naiveSecond.gradient && both[1].hessian == naiveSecond.hessian)
     }
 
     @Test func missingValuesAndUnseenCategoriesAreScored() throws {

@@ -37,6 +37,45 @@ struct Histogram: Sendable {
         hessian = (0..<bins).map { sums[2 * $0 + 1] }
     }
 
+    /// The histograms of two features in one pass over the rows, each summed in the same order
+    /// as `init(bins:column:rows:orderedPairs:)` sums it, so the results are the same bits.
+    static func two(bins: (Int, Int), columns: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>), rows: UnsafeBufferPointer<Int32>,
+                    orderedPairs: UnsafeBufferPointer<Float>) -> [Histogram] {
+        var a = [Double](repeating: 0, count: bins.0 * 2), b = [Double](repeating: 0, count: bins.1 * 2)
+        a.withUnsafeMutableBufferPointer { sa in
+            b.withUnsafeMutableBufferPointer { sb in
+                let ca = columns.0, cb = columns.1
+                if rows.count == ca.count {
+                    for i in 0..<rows.count {
+                        let g = Double(orderedPairs[2 * i]), h = Double(orderedPairs[2 * i + 1])
+                        let x = Int(ca[i]), y = Int(cb[i])
+                        sa[2 * x] += g
+                        sa[2 * x + 1] += h
+                        sb[2 * y] += g
+                        sb[2 * y + 1] += h
+                    }
+                } else {
+                    for i in 0..<rows.count {
+                        let r = Int(rows[i])
+                        let g = Double(orderedPairs[2 * i]), h = Double(orderedPairs[2 * i + 1])
+                        let x = Int(ca[r]), y = Int(cb[r])
+                        sa[2 * x] += g
+                        sa[2 * x + 1] += h
+                        sb[2 * y] += g
+                        sb[2 * y + 1] += h
+                    }
+                }
+            }
+        }
+        return [Histogram(sums: a), Histogram(sums: b)]
+    }
+
+    /// From interleaved gradient/hessian sums.
+    private init(sums: [Double]) {
+        gradient = stride(from: 0, to: sums.count, by: 2).map { sums[$0] }
+        hessian = stride(from: 1, to: sums.count, by: 2).map { sums[$0] }
+    }
+
     /// The reference kernel the fast one is tested against: one row at a time, no pointers,
     /// gradients rounded to single precision as the fast kernel reads them.
     static func naive(bins: Int, column: [UInt8], rows: [Int32], gradients: [Double], hessians: [Double]) -> Histogram {

@@ -148,16 +148,25 @@ struct TreeGrower {
             }
         }
         let gathered = ordered
-        return Parallel.map(features.count, jobs: rows.count < 2048 ? 1 : jobs) { i in
-            let f = features[i]
+        // Two features a pass: each row's index and gradient pair are read once for both.
+        let tasks = (features.count + 1) / 2
+        let pairsOfHistograms: [[Histogram]] = Parallel.map(tasks, jobs: rows.count < 2048 ? 1 : jobs) { k in
+            let f = features[2 * k]
             return columns[f].withUnsafeBufferPointer { column in
                 rows.withUnsafeBufferPointer { rows in
                     gathered.withUnsafeBufferPointer { pairs in
-                        Histogram(bins: missingBins[f] + 1, column: column, rows: rows, orderedPairs: pairs)
+                        guard 2 * k + 1 < features.count else {
+                            return [Histogram(bins: missingBins[f] + 1, column: column, rows: rows, orderedPairs: pairs)]
+                        }
+                        let g = features[2 * k + 1]
+                        return columns[g].withUnsafeBufferPointer { other in
+                            Histogram.two(bins: (missingBins[f] + 1, missingBins[g] + 1), columns: (column, other), rows: rows, orderedPairs: pairs)
+                        }
                     }
                 }
             }
         }
+        return pairsOfHistograms.flatMap { $0 }
     }
 }
 
