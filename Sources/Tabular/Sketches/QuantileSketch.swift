@@ -8,6 +8,8 @@ public struct QuantileSketch: Sendable {
     public let k: Int
     private var levels: [[Double]] = [[]]
     private var rng: UInt64
+    /// `capacity(0)`, kept because every insert compares against it.
+    private var levelZeroCapacity = 0
     public private(set) var count = 0
     /// Values kept exactly before the first compaction (512 KiB of doubles by default).
     public let exactLimit: Int
@@ -33,9 +35,9 @@ public struct QuantileSketch: Sendable {
 
     public mutating func insert(_ value: Double) {
         guard !value.isNaN else { return }
-        levels[0].append(value)
+        levels[0].append(value == 0 ? 0 : value)  // one zero: −0 and 0 sort alike everywhere
         count += 1
-        if levels.count == 1 ? levels[0].count >= exactLimit : levels[0].count >= capacity(0) { compress() }
+        if levels.count == 1 ? levels[0].count >= exactLimit : levels[0].count >= levelZeroCapacity { compress() }
     }
 
     public mutating func insert<S: Sequence>(contentsOf values: S) where S.Element == Double {
@@ -52,8 +54,8 @@ public struct QuantileSketch: Sendable {
         while level < levels.count {
             if levels[level].count >= capacity(level) || (levels.count == 1 && levels[0].count >= exactLimit) {
                 if level + 1 == levels.count { levels.append([]) }
-                var items = levels[level]
-                items.sort()
+                // Radix sort: compactions sort a level at a time, the sketch's main cost.
+                var items = RadixSort.sortedNonMissing(levels[level])
                 let offset = nextBit() ? 1 : 0
                 var survivors: [Double] = []
                 survivors.reserveCapacity(items.count / 2 + 1)
@@ -67,6 +69,7 @@ public struct QuantileSketch: Sendable {
             }
             level += 1
         }
+        levelZeroCapacity = capacity(0)
     }
 
     /// Merges another sketch built with the same k (for chunks read in parallel; merge in a
