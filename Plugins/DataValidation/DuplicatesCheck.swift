@@ -38,7 +38,8 @@ struct DuplicatesCheck {
     /// a dictionary would take several times that: a streamed file may have hundreds of millions.
     static func duplicates(_ data: DataSet, columns: [String]) -> (count: Int, examples: [(line: Int, firstLine: Int)]) {
         let hashes = data.rowHashes(columns)
-        let sorted = hashes.sorted()
+        var sorted = hashes
+        RadixSort.sort(&sorted)
         var distinct = sorted.isEmpty ? 0 : 1
         for i in sorted.indices.dropFirst() where sorted[i] != sorted[i - 1] { distinct += 1 }
         let count = hashes.count - distinct

@@ -39,7 +39,8 @@ struct LeakageCheck {
 
     static func leaked(train: DataSet, holdout: DataSet, ignored: Set<String>) -> (count: Int, lines: [Int], columns: Int) {
         let columns = train.columnNames.filter { !ignored.contains($0) && holdout.column($0) != nil }
-        let trainRows = train.rowHashes(columns).sorted()
+        var trainRows = train.rowHashes(columns)
+        RadixSort.sort(&trainRows)
         var count = 0
         var lines: [Int] = []
         for (row, hash) in holdout.rowHashes(columns).enumerated() {

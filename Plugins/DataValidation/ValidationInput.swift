@@ -29,7 +29,8 @@ struct ValidationInput: Sendable {
             return (e.column, StreamingProfiler.Interval(low: e.min ?? -.infinity, high: e.max ?? .infinity))
         }, uniquingKeysWith: { a, _ in a })
         let schemaIntervals = bounds.mapValues { [$0] }
-        baseline = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, jobs: context.jobs)
+        let target = configuration.target
+        baseline = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, jobs: context.jobs)
         var headIntervals = schemaIntervals
         if let baseline {
             for column in baseline.columns where column.kind == .numeric && bounds[column.name] == nil {
@@ -37,10 +38,10 @@ struct ValidationInput: Sendable {
                 if range.low.isFinite { headIntervals[column.name] = [StreamingProfiler.Interval(low: range.low, high: range.high)] }
             }
         }
-        head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, jobs: context.jobs)!
+        head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, jobs: context.jobs)!
         let leakageColumns = headColumns
-        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: leakageColumns, jobs: context.jobs)
-        baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: leakageColumns, jobs: context.jobs)
+        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: leakageColumns, target: target, jobs: context.jobs)
+        baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: leakageColumns, target: target, jobs: context.jobs)
     }
 
     /// The file's column names, from the table or the stream's header.
@@ -50,10 +51,11 @@ struct ValidationInput: Sendable {
     }
 
     private static func load(_ key: String, of side: Side, intervals: [String: [StreamingProfiler.Interval]], hash: [String],
-                             jobs: Int) throws(TabularError) -> DataSet? {
+                             target: String, jobs: Int) throws(TabularError) -> DataSet? {
         guard let file = side.streamed[key] else { return side.tables[key].map(DataSet.memory) }
         var options = StreamingProfiler.Options()
         options.declared = file.declared
+        options.countedNumbers = [target]
         options.intervals = intervals
         options.hashColumns = hash
         return .stream(try StreamingProfiler.profile(path: file.path, delimiter: file.delimiter, jobs: jobs, options: options, source: file.label))

@@ -66,8 +66,10 @@ public struct StreamingProfiler {
         public var intervals: [String: [Interval]] = [:]
         /// Columns to fingerprint rows by (`RowHashing`); nil collects no fingerprints.
         public var hashColumns: [String]?
-        /// Distinct values of a numeric column counted as categories, beyond which they are not
-        /// (class labels need them; a continuous column would only fill memory).
+        /// Numeric columns whose values are also counted as categories (class labels, for label
+        /// drift), up to `numericCategoryLimit` distinct values: a dictionary update a value, so
+        /// only for the columns that need it.
+        public var countedNumbers: Set<String> = []
         public var numericCategoryLimit = 1_000
         public init() {}
     }
@@ -247,6 +249,7 @@ public struct StreamingProfiler {
             accumulator.intervals = options.intervals[name] ?? []
             accumulator.outside = accumulator.intervals.map { _ in (0, []) }
             accumulator.numericLimit = options.numericCategoryLimit
+            accumulator.numericOverflow = !options.countedNumbers.contains(name)
             return accumulator
         }
         var hashes: [UInt64]? = options.hashColumns == nil ? nil : []
