@@ -203,9 +203,13 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
     public func predictRaw(_ table: Table, jobs: Int = 1) -> [Double] {
         let n = table.rowCount, k = initialScores.count
         // Feature-major bins in one array: one allocation, read through one pointer.
+        // Each feature binned on its own core, joined in feature order.
+        let perFeature: [[UInt8]] = Parallel.map(features.count, jobs: n < 10_000 ? 1 : jobs) { i in
+            mappers[i].bins(table.column(features[i]), rows: n)
+        }
         var flat = [UInt8]()
         flat.reserveCapacity(n * features.count)
-        for (name, mapper) in zip(features, mappers) { flat += mapper.bins(table.column(name), rows: n) }
+        for column in perFeature { flat += column }
         let bins = flat
         let missing = mappers.map(\.missingBin)
         let block = 1 << 14
