@@ -27,6 +27,7 @@ public struct DataValidationPlugin: Plugin {
             }
             input = read
         } catch {
+            context.malformedInput(error)
             return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "\(error)")]
         }
         var checks = [SchemaCheck(input: input).result(), RowsCheck(input: input).result()]

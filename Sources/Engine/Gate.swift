@@ -87,8 +87,10 @@ public struct Gate {
         }
 
         let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
+        let malformed = MalformedInput()
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
-                                    memory: memory, cache: cache, log: progress, status: status)
+                                    memory: memory, cache: cache, log: progress, status: status,
+                                    malformedInput: { malformed.record($0) })
         // Work units for sharding: the plugins that share the run's models stay together.
         let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
         let inShard = Self.shardFilter(order, options.shard)
@@ -97,6 +99,7 @@ public struct Gate {
             let clock = ContinuousClock.now
             progress("running \(plugin.name)")
             let checks = plugin.run(context)
+            if let error = malformed.first { throw .data(error) }
             progress("\(plugin.name): \(checks.count) checks in \(String(format: "%.2f", Self.seconds(since: clock))) s")
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
         }
@@ -284,5 +287,24 @@ public struct Gate {
         if options.allowPlugins { parts.append("--allow-plugins") }
         if let limit = options.memoryLimitText { parts.append("--memory-limit \(limit)") }
         return parts.joined(separator: " ")
+    }
+}
+
+/// The first malformed data file a plugin reported while reading it (plugins may run checks on
+/// several threads, hence the lock).
+private final class MalformedInput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: TabularError?
+
+    func record(_ error: TabularError) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+
+    var first: TabularError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
     }
 }

@@ -112,10 +112,16 @@ public struct PluginContext: Sendable {
     /// Transient progress inside a long step (tree 37 of 100): shown in place on a terminal,
     /// dropped otherwise, so logs keep one line per step.
     public let status: @Sendable (String) -> Void
+    /// Reports a data file the plugin found malformed while reading it itself (a streamed file
+    /// is parsed only then): the gate stops with exit 2 and this message, as it does for a file
+    /// it reads whole, rather than judging checks on half a file.
+    public let malformedInput: @Sendable (TabularError) -> Void
 
     public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, memory: MemoryBudget = .current(),
                 cache: (any ArtifactCache)? = nil,
-                log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in },
+                malformedInput: @escaping @Sendable (TabularError) -> Void = { _ in }) {
+        self.malformedInput = malformedInput
         self.baseline = baseline
         self.head = head
         self.policy = policy

@@ -60,4 +60,22 @@ import Testing
         let text = try String(contentsOfFile: temp.child("report.json"), encoding: .utf8)
         #expect(text.contains("larger than the memory this run may use"))
     }
+
+    /// A streamed file is parsed only while the data checks read it; a malformed one still stops
+    /// the gate with exit 2 and the line the whole-file reader names.
+    @Test func aMalformedStreamedFileStopsTheGateAsOneReadWholeDoes() throws {
+        let temp = try TemporaryDirectory("stream")
+        let built = try Scenario.named("drift").build(at: temp.child("repo"))
+        let path = built.path + "/data/train.csv"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text += "C09999999,41,1\n"   // a row with 3 of 8 fields, at the end: past the first window
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let whole = try MLGateBinary.run(["check", "--base", "origin/main", "--worktree", "--only", "data-validation", "-q"], in: built.path)
+        let streamed = try MLGateBinary.run(["check", "--base", "origin/main", "--worktree", "--only", "data-validation", "-q",
+                                             "--memory-limit", "24K"], in: built.path)
+        #expect(whole.status == 2 && streamed.status == 2, "\(streamed.stderr)")
+        let lastLine = { (run: MLGateBinary.Run) in run.stderr.split(separator: "\n").last.map(String.init) ?? "" }
+        #expect(lastLine(whole).contains("row has 3 fields but the header has 8"), "\(whole.stderr)")
+        #expect(lastLine(streamed) == lastLine(whole))
+    }
 }
