@@ -39,9 +39,8 @@ struct ValidationInput: Sendable {
             }
         }
         head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, jobs: context.jobs)!
-        let leakageColumns = headColumns
-        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: leakageColumns, target: target, jobs: context.jobs)
-        baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: leakageColumns, target: target, jobs: context.jobs)
+        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
+        baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
     }
 
     /// The file's column names, from the table or the stream's header.

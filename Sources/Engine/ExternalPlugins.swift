@@ -67,7 +67,7 @@ public struct ExternalPlugins {
             var sideFiles: [(String, JSONValue)] = []
             for (key, path) in config.data.named {
                 let target = workspace.appendingPathComponent("\(role)/\(key)/\((path as NSString).lastPathComponent)")
-                if let onDisk = try snapshot.diskFile(path) {
+                if let onDisk = try snapshot.diskFile(path)?.path {
                     // A file on disk (an LFS object, a working-tree file) is copied file to file,
                     // never through memory: it may be larger than memory.
                     try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -248,16 +248,7 @@ public struct Gate {
     private func largeFile(_ path: String, at snapshot: RevisionSnapshot,
                            reading: Reading) throws(GateError) -> (path: String, size: Int, id: String?)? {
         guard let format = TableReader.format(of: path), format != .jsonl, !path.lowercased().hasSuffix(".gz") else { return nil }
-        let file: (path: String, size: Int, id: String?)?
-        do {
-            switch snapshot.source {
-            case .commit(let id): file = try snapshot.repository.diskFile(path, at: id).map { ($0.path, $0.size, $0.id) }
-            case .workingTree: file = try snapshot.repository.workingDiskFile(path)
-            }
-        } catch {
-            throw .git(error)
-        }
-        guard let file, reading.memory.shouldStream(fileBytes: file.size) else { return nil }
+        guard let file = try snapshot.diskFile(path), reading.memory.shouldStream(fileBytes: file.size) else { return nil }
         return file
     }
 

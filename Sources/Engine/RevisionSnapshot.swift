@@ -24,11 +24,12 @@ struct RevisionSnapshot {
 
     /// The file on disk that holds `path` at this side (its Git LFS object, or the working-tree
     /// file), without reading it; nil for content only in git's object database.
-    func diskFile(_ path: String) throws(GateError) -> String? {
+    /// - Returns: its path, size, and content id when it has one (an LFS object's).
+    func diskFile(_ path: String) throws(GateError) -> (path: String, size: Int, id: String?)? {
         do {
             switch source {
-            case .commit(let id): return try repository.diskFile(path, at: id)?.path
-            case .workingTree: return try repository.workingDiskFile(path)?.path
+            case .commit(let id): return try repository.diskFile(path, at: id).map { ($0.path, $0.size, $0.id) }
+            case .workingTree: return try repository.workingDiskFile(path)
             }
         } catch {
             throw .git(error)
