@@ -77,7 +77,7 @@ public struct MemoryBudget: Sendable, Equatable {
     }
 
     private static func readInt(_ path: String) -> Int? {
-        readSmallFile(path).flatMap { Int($0.trimmingCharacters(in: " \n")) }
+        readSmallFile(path).flatMap { Int($0.trimmed(" \n")) }
     }
 
     private static func readSmallFile(_ path: String) -> String? {
@@ -96,7 +96,8 @@ public struct MemoryBudget: Sendable, Equatable {
 }
 
 private extension String {
-    func trimmingCharacters(in set: String) -> String {
+    /// Without the leading and trailing characters in `set` (Tabular does without Foundation).
+    func trimmed(_ set: String) -> String {
         var s = Substring(self)
         while let c = s.first, set.contains(c) { s.removeFirst() }
         while let c = s.last, set.contains(c) { s.removeLast() }
