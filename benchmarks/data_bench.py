@@ -15,12 +15,11 @@ and MB/s next to the raw speed of reading the same bytes.
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
-from lanes import mlgate_bench, run
+from lanes import arguments, mlgate_bench, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -117,15 +116,11 @@ def lane_polars(base, head):
 def child(lane, base, head):
     parse, profile, drift, drifted = {"pandas": lane_pandas, "polars": lane_polars}[lane](base, head)
     print(json.dumps({"parse_seconds": parse, "profile_drift_seconds": profile + drift, "profile_seconds": profile,
-                      "drift_seconds": drift, "drifted": drifted,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "drift_seconds": drift, "drifted": drifted}))
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--dir", default="/tmp/mlgate-bench")
-    p.add_argument("--jobs", type=int, default=2)
+    p = arguments()
     p.add_argument("--memory-rows", type=int, default=4_000_000,
                    help="also profile a file this long as a stream, to show memory that does not grow with rows (0: skip)")
     p.add_argument("--child", nargs=3, help=argparse.SUPPRESS)

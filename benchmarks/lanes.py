@@ -1,4 +1,6 @@
-"""What the benchmarks share: running one lane in its own process, and building mlgate-bench."""
+"""What the benchmarks share: their common options, running one lane in its own process, and
+building mlgate-bench."""
+import argparse
 import json
 import os
 import subprocess
@@ -18,8 +20,18 @@ def run(command, env=None):
         sys.exit(f"{command[0]} failed")
     result = json.loads(out)
     result["wall_seconds"] = time.perf_counter() - start
-    result.setdefault("peak_rss_mb", usage.ru_maxrss / 1024)
+    # Measured here for every lane alike, from the lane process's own resource usage.
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
     return result
+
+
+def arguments():
+    """The options every lane benchmark takes: table size, where the data live, threads."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--dir", default="/tmp/mlgate-bench")
+    p.add_argument("--jobs", type=int, default=2)
+    return p
 
 
 def mlgate_bench():

@@ -14,12 +14,11 @@ process; the time covers binning, fitting and predicting (not reading the CSV).
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 
-from lanes import mlgate_bench, run
+from lanes import arguments, mlgate_bench, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -71,15 +70,11 @@ def child(lane, path, jobs, trees):
         model.fit(train[features], train["label"])
     scores = model.predict_proba(test[features])[:, 1]
     seconds = time.perf_counter() - start
-    print(json.dumps({"train_seconds": seconds, "auc": roc_auc_score(test["label"], scores),
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"train_seconds": seconds, "auc": roc_auc_score(test["label"], scores)}))
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--dir", default="/tmp/mlgate-bench")
-    p.add_argument("--jobs", type=int, default=2)
+    p = arguments()
     p.add_argument("--trees", type=int, default=100)
     p.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = p.parse_args()
