@@ -110,23 +110,24 @@ import Testing
 
     @Test func theFastHistogramEqualsTheNaiveKernel() {
         var rng = SeededRandom(seed: 3)
-        let n = 5000
+        // More rows than a tile, and three features: a pair and one alone.
+        let n = 3 * Histogram.tileRows + 123
         let column = (0..<n).map { _ in UInt8(rng.next() % 40) }
-        let rows = (0..<n).filter { _ in rng.next() % 3 != 0 }.map(Int32.init)
+        let second = column.map { ($0 &* 7) % 23 }
+        let third = (0..<n).map { _ in UInt8(rng.next() % 3) }
         let g = (0..<n).map { _ in Double(rng.next() % 1000) / 999 - 0.5 }
         let h = (0..<n).map { _ in Double(rng.next() % 1000) / 999 }
-        let naive = Histogram.naive(bins: 41, column: column, rows: rows, gradients: g, hessians: h)
-        let pairs = rows.flatMap { [Float(g[Int($0)]), Float(h[Int($0)])] }
-        let fast = column.withUnsafeBufferPointer { c in rows.withUnsafeBufferPointer { r in
-            pairs.withUnsafeBufferPointer { p in Histogram(bins: 41, column: c, rows: r, orderedPairs: p) } } }
-        #expect(fast.gradient == naive.gradient && fast.hessian == naive.hessian)
-        // Two features in one pass: each the same bits as alone.
-        let second = column.map { ($0 &* 7) % 23 }
-        let naiveSecond = Histogram.naive(bins: 24, column: second, rows: rows, gradients: g, hessians: h)
-        let both = column.withUnsafeBufferPointer { c in second.withUnsafeBufferPointer { d in rows.withUnsafeBufferPointer { r in
-            pairs.withUnsafeBufferPointer { p in Histogram.two(bins: (41, 24), columns: (c, d), rows: r, orderedPairs: p) } } } }
-        #expect(both[0].gradient == naive.gradient && both[0].hessian == naive.hessian)
-        #expect(both[1].gradient == naiveSecond.gradient && both[1].hessian == naiveSecond.hessian)
+        let some = (0..<n).filter { _ in rng.next() % 3 != 0 }.map(Int32.init)
+        for rows in [some, (0..<n).map(Int32.init)] {
+            let pairs = rows.flatMap { [Float(g[Int($0)]), Float(h[Int($0)])] }
+            let fast = column.withUnsafeBufferPointer { a in second.withUnsafeBufferPointer { b in third.withUnsafeBufferPointer { c in
+                rows.withUnsafeBufferPointer { r in pairs.withUnsafeBufferPointer { p in
+                    Histogram.group(bins: [41, 24, 4], columns: [a, b, c], rows: r, orderedPairs: p) } } } } }
+            for (histogram, (values, bins)) in zip(fast, [(column, 41), (second, 24), (third, 4)]) {
+                let naive = Histogram.naive(bins: bins, column: values, rows: rows, gradients: g, hessians: h)
+                #expect(histogram.gradient == naive.gradient && histogram.hessian == naive.hessian)
+            }
+        }
     }
 
     @Test func missingValuesAndUnseenCategoriesAreScored() throws {

@@ -92,7 +92,8 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         for r in 0..<n { for c in 0..<k { scores[r * k + c] = initial[c] } }
         var rng = SeededRandom(seed: parameters.seed)
         var forest: [[Tree]] = []
-        var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
+        // Each row's gradient and hessian, interleaved, in single precision (as LightGBM's).
+        var pairs = [Float](repeating: 0, count: 2 * n)
         let allRows = (0..<n).map(Int32.init)
 
         for _ in 0..<parameters.trees {
@@ -106,16 +107,20 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var iteration: [Tree] = []
             let snapshot = scores
             for c in 0..<k {
-                Self.gradients(targets, scores: snapshot, output: c, outputs: k, gradients: &gradients, hessians: &hessians, jobs: jobs)
-                let (tree, leafRows) = grower.grow(rows: rows, features: features, gradients: gradients, hessians: hessians,
-                                                   learningRate: parameters.learningRate)
+                Self.gradients(targets, scores: snapshot, output: c, outputs: k, pairs: &pairs, jobs: jobs)
+                let (tree, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
                 iteration.append(tree)
                 // Every row's score moves by its leaf, bagged or not: the grower knows where the
                 // rows it grew on landed; only rows left out by bagging are walked down the tree.
                 if rows.count == n {
-                    for (leaf, members) in leafRows.enumerated() {
-                        let value = tree.leafValues[leaf]
-                        for r in members { scores[Int(r) * k + c] += value }
+                    // Leaves hold disjoint rows: each on its own core.
+                    scores.withUnsafeMutableBufferPointer { buffer in
+                        let scores = SharedDoubles(buffer: buffer)
+                        _ = Parallel.map(leafRows.count, jobs: n < 10_000 ? 1 : jobs) { leaf in
+                            let value = tree.leafValues[leaf]
+                            for r in leafRows[leaf] { scores.buffer[Int(r) * k + c] += value }
+                            return true
+                        }
                     }
                 } else {
                     let missing = mappers.map(\.missingBin)
@@ -149,38 +154,34 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         }
     }
 
-    /// Gradients and hessians of every row, computed in blocks on all cores (each row on its own).
-    static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int,
-                          gradients: inout [Double], hessians: inout [Double], jobs: Int) {
-        let n = gradients.count
+    /// Gradients and hessians of every row, interleaved in `pairs`, computed in blocks on all
+    /// cores (each row on its own, each block writing only its own slice).
+    static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int, pairs: inout [Float], jobs: Int) {
+        let n = pairs.count / 2
         let block = 1 << 15
         let blocks = (n + block - 1) / block
-        let parts: [([Double], [Double])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
-            let range = (b * block)..<min(n, (b + 1) * block)
-            var g = [Double](repeating: 0, count: range.count), h = g
-            blockGradients(targets, scores: scores, output: c, outputs: k, range: range, gradients: &g, hessians: &h)
-            return (g, h)
-        }
-        for (b, (g, h)) in parts.enumerated() {
-            gradients.replaceSubrange((b * block)..<(b * block + g.count), with: g)
-            hessians.replaceSubrange((b * block)..<(b * block + h.count), with: h)
+        pairs.withUnsafeMutableBufferPointer { buffer in
+            let target = SharedFloats(buffer: buffer)
+            _ = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
+                blockGradients(targets, scores: scores, output: c, outputs: k, range: (b * block)..<min(n, (b + 1) * block), pairs: target.buffer)
+                return true
+            }
         }
     }
 
     private static func blockGradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int, range: Range<Int>,
-                                       gradients: inout [Double], hessians: inout [Double]) {
-        let start = range.lowerBound
+                                       pairs: UnsafeMutableBufferPointer<Float>) {
         switch targets {
         case .binary(let y):
             for r in range {
                 let p = 1 / (1 + exp(-scores[r]))
-                gradients[r - start] = p - (y[r] ? 1 : 0)
-                hessians[r - start] = max(p * (1 - p), 1e-16)
+                pairs[2 * r] = Float(p - (y[r] ? 1 : 0))
+                pairs[2 * r + 1] = Float(max(p * (1 - p), 1e-16))
             }
         case .regression(let y):
             for r in range {
-                gradients[r - start] = scores[r] - y[r]
-                hessians[r - start] = 1
+                pairs[2 * r] = Float(scores[r] - y[r])
+                pairs[2 * r + 1] = 1
             }
         case .multiclass(let y, _):
             // LightGBM scales the softmax hessian by k / (k − 1).
@@ -191,8 +192,8 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                 var sum = 0.0
                 for j in 0..<k { sum += exp(scores[r * k + j] - peak) }
                 let p = exp(scores[r * k + c] - peak) / sum
-                gradients[r - start] = p - (y[r] == c ? 1 : 0)
-                hessians[r - start] = max(factor * p * (1 - p), 1e-16)
+                pairs[2 * r] = Float(p - (y[r] == c ? 1 : 0))
+                pairs[2 * r + 1] = Float(max(factor * p * (1 - p), 1e-16))
             }
         }
     }
@@ -251,4 +252,9 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         }
         return out
     }
+}
+
+/// A buffer threads write disjoint parts of.
+struct SharedDoubles: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
 }

@@ -11,69 +11,76 @@ struct Histogram: Sendable {
         hessian = [Double](repeating: 0, count: bins)
     }
 
-    /// Accumulates from gradient/hessian pairs already gathered into `rows`' order: the hot
-    /// loop reads them sequentially and gathers only the bin of each row, in `rows`' order, so
-    /// sums never depend on threads. The pairs are single
-    /// precision (as LightGBM's gradients), halving the bytes the loop reads; sums are double.
-    init(bins: Int, column: UnsafeBufferPointer<UInt8>, rows: UnsafeBufferPointer<Int32>, orderedPairs: UnsafeBufferPointer<Float>) {
-        var sums = [Double](repeating: 0, count: bins * 2)
+    /// Rows a histogram pass takes at a time: their gradient pairs (32 KiB) stay in cache
+    /// while every feature of a group adds them, instead of being read again from memory
+    /// for each feature.
+    static let tileRows = 4096
+
+    /// The histograms of a group of features over `rows`, from gradient/hessian pairs already
+    /// gathered into `rows`' order (LightGBM's ordered gradients). Each feature's sums run over
+    /// the rows in order, whatever the group, so results never depend on how work was split.
+    /// The pairs are single precision (as LightGBM's gradients), the sums double.
+    static func group(bins: [Int], columns: [UnsafeBufferPointer<UInt8>], rows: UnsafeBufferPointer<Int32>,
+                      orderedPairs: UnsafeBufferPointer<Float>) -> [Histogram] {
+        var offsets = [0]
+        for b in bins { offsets.append(offsets.last! + 2 * b) }
+        var sums = [Double](repeating: 0, count: offsets.last!)
+        // Every row, in order (the root without bagging): no index to follow.
+        let full = rows.count == columns.first?.count
         sums.withUnsafeMutableBufferPointer { s in
-            if rows.count == column.count {
-                // Every row, in order (the root without bagging): no index to follow.
-                for i in 0..<rows.count {
-                    let b = Int(column[i])
-                    s[2 * b] += Double(orderedPairs[2 * i])
-                    s[2 * b + 1] += Double(orderedPairs[2 * i + 1])
+            var start = 0
+            while start < rows.count {
+                let tile = start..<min(rows.count, start + tileRows)
+                var j = 0
+                while j + 1 < columns.count {
+                    addTwo(s.baseAddress! + offsets[j], s.baseAddress! + offsets[j + 1], columns[j], columns[j + 1], rows, orderedPairs, tile, full)
+                    j += 2
                 }
-            } else {
-                for i in 0..<rows.count {
-                    let b = Int(column[Int(rows[i])])
-                    s[2 * b] += Double(orderedPairs[2 * i])
-                    s[2 * b + 1] += Double(orderedPairs[2 * i + 1])
-                }
+                if j < columns.count { addOne(s.baseAddress! + offsets[j], columns[j], rows, orderedPairs, tile, full) }
+                start = tile.upperBound
             }
         }
-        gradient = (0..<bins).map { sums[2 * $0] }
-        hessian = (0..<bins).map { sums[2 * $0 + 1] }
+        return bins.indices.map { Histogram(sums: sums[offsets[$0]..<offsets[$0 + 1]]) }
     }
 
-    /// The histograms of two features in one pass over the rows, each summed in the same order
-    /// as `init(bins:column:rows:orderedPairs:)` sums it, so the results are the same bits.
-    static func two(bins: (Int, Int), columns: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>), rows: UnsafeBufferPointer<Int32>,
-                    orderedPairs: UnsafeBufferPointer<Float>) -> [Histogram] {
-        var a = [Double](repeating: 0, count: bins.0 * 2), b = [Double](repeating: 0, count: bins.1 * 2)
-        a.withUnsafeMutableBufferPointer { sa in
-            b.withUnsafeMutableBufferPointer { sb in
-                let ca = columns.0, cb = columns.1
-                if rows.count == ca.count {
-                    for i in 0..<rows.count {
-                        let g = Double(orderedPairs[2 * i]), h = Double(orderedPairs[2 * i + 1])
-                        let x = Int(ca[i]), y = Int(cb[i])
-                        sa[2 * x] += g
-                        sa[2 * x + 1] += h
-                        sb[2 * y] += g
-                        sb[2 * y + 1] += h
-                    }
-                } else {
-                    for i in 0..<rows.count {
-                        let r = Int(rows[i])
-                        let g = Double(orderedPairs[2 * i]), h = Double(orderedPairs[2 * i + 1])
-                        let x = Int(ca[r]), y = Int(cb[r])
-                        sa[2 * x] += g
-                        sa[2 * x + 1] += h
-                        sb[2 * y] += g
-                        sb[2 * y + 1] += h
-                    }
-                }
+    /// Two features in one pass: each row's index and gradient pair are read once for both.
+    @inline(__always)
+    private static func addTwo(_ sa: UnsafeMutablePointer<Double>, _ sb: UnsafeMutablePointer<Double>, _ ca: UnsafeBufferPointer<UInt8>,
+                               _ cb: UnsafeBufferPointer<UInt8>, _ rows: UnsafeBufferPointer<Int32>, _ pairs: UnsafeBufferPointer<Float>,
+                               _ tile: Range<Int>, _ full: Bool) {
+        if full {
+            for i in tile {
+                let g = Double(pairs[2 * i]), h = Double(pairs[2 * i + 1])
+                let x = Int(ca[i]) &* 2, y = Int(cb[i]) &* 2
+                sa[x] += g; sa[x + 1] += h
+                sb[y] += g; sb[y + 1] += h
+            }
+        } else {
+            for i in tile {
+                let r = Int(rows[i])
+                let g = Double(pairs[2 * i]), h = Double(pairs[2 * i + 1])
+                let x = Int(ca[r]) &* 2, y = Int(cb[r]) &* 2
+                sa[x] += g; sa[x + 1] += h
+                sb[y] += g; sb[y + 1] += h
             }
         }
-        return [Histogram(sums: a), Histogram(sums: b)]
+    }
+
+    @inline(__always)
+    private static func addOne(_ sa: UnsafeMutablePointer<Double>, _ ca: UnsafeBufferPointer<UInt8>, _ rows: UnsafeBufferPointer<Int32>,
+                               _ pairs: UnsafeBufferPointer<Float>, _ tile: Range<Int>, _ full: Bool) {
+        for i in tile {
+            let r = full ? i : Int(rows[i])
+            let x = Int(ca[r]) &* 2
+            sa[x] += Double(pairs[2 * i]); sa[x + 1] += Double(pairs[2 * i + 1])
+        }
     }
 
     /// From interleaved gradient/hessian sums.
-    private init(sums: [Double]) {
-        gradient = stride(from: 0, to: sums.count, by: 2).map { sums[$0] }
-        hessian = stride(from: 1, to: sums.count, by: 2).map { sums[$0] }
+    private init(sums: ArraySlice<Double>) {
+        let first = sums.startIndex
+        gradient = (0..<(sums.count / 2)).map { sums[first + 2 * $0] }
+        hessian = (0..<(sums.count / 2)).map { sums[first + 2 * $0 + 1] }
     }
 
     /// The reference kernel the fast one is tested against: one row at a time, no pointers,

@@ -21,12 +21,25 @@ struct TreeGrower {
         var parent: (node: Int, left: Bool)?
     }
 
-    /// Grows a tree on `rows` over `features`; leaf values are −G/(H + λ) · `learningRate`.
+    /// Grows a tree on `rows` (ascending) over `features`; leaf values are −G/(H + λ) · `learningRate`.
+    /// - Parameter pairs: every row's gradient and hessian, interleaved, in row order.
     /// - Returns: the tree and, for each leaf, the rows that landed in it.
-    func grow(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double], learningRate: Double) -> (Tree, [[Int32]]) {
+    func grow(rows: [Int32], features: [Int], pairs: [Float], learningRate: Double) -> (Tree, [[Int32]]) {
+        // One buffer for the gathered gradients of every leaf this tree histograms, one at a time.
+        var scratch = [Float](repeating: 0, count: 2 * rows.count)
+        return scratch.withUnsafeMutableBufferPointer { scratch in
+            pairs.withUnsafeBufferPointer { pairs in
+                grow(rows: rows, features: features, pairs: SharedFloats(buffer: UnsafeMutableBufferPointer(mutating: pairs)),
+                     scratch: SharedFloats(buffer: scratch), learningRate: learningRate)
+            }
+        }
+    }
+
+    private func grow(rows: [Int32], features: [Int], pairs: SharedFloats, scratch: SharedFloats,
+                      learningRate: Double) -> (Tree, [[Int32]]) {
         var tree = Tree()
-        var leaves = [makeLeaf(rows: rows, histograms: histograms(rows: rows, features: features, gradients: gradients, hessians: hessians),
-                               features: features, parent: nil)]
+        let rootHistograms = histograms(rows: rows, features: features, pairs: pairs, scratch: scratch)
+        var leaves = [makeLeaf(rows: rows, histograms: rootHistograms, features: features, parent: nil)]
         while leaves.count < maxLeaves {
             // The most gainful split; ties go to the lowest leaf, so growth is deterministic.
             var chosen = -1
@@ -43,12 +56,17 @@ struct TreeGrower {
                 if parent.left { tree.nodes[parent.node].left = node } else { tree.nodes[parent.node].right = node }
             }
             let smallerIsLeft = left.count <= right.count
-            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: features, gradients: gradients, hessians: hessians)
+            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: features, pairs: pairs, scratch: scratch)
             let largeHistograms = zip(smallHistograms, leaf.histograms).map { $0.subtracted(from: $1) }
             let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
-            leaves[chosen] = makeLeaf(rows: left, histograms: leftHistograms, features: features, parent: (node, true))
-            leaves.append(makeLeaf(rows: right, histograms: rightHistograms, features: features, parent: (node, false)))
+            // The two children's best splits are independent: one on each of two cores.
+            let children = Parallel.map(2, jobs: jobs) { side in
+                side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, parent: (node, true))
+                          : makeLeaf(rows: right, histograms: rightHistograms, features: features, parent: (node, false))
+            }
+            leaves[chosen] = children[0]
+            leaves.append(children[1])
         }
         tree.leafValues = leaves.map { -$0.gradient / ($0.hessian + finder.lambda) * learningRate }
         return (tree, leaves.map(\.rows))
@@ -123,46 +141,41 @@ struct TreeGrower {
         return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, parent: parent)
     }
 
-    /// Histograms of `rows` for every feature. The leaf's gradients and hessians are gathered
-    /// once into row order (LightGBM's "ordered gradients"), so each feature's pass reads them
-    /// sequentially and gathers only its bins.
-    private func histograms(rows: [Int32], features: [Int], gradients: [Double], hessians: [Double]) -> [Histogram] {
-        var ordered = [Float](repeating: 0, count: rows.count * 2)
-        let block = 1 << 16
-        ordered.withUnsafeMutableBufferPointer { pairs in
-            let target = SharedFloats(buffer: pairs)
+    /// Histograms of `rows` for every feature. Unless the rows are all rows (whose gradients
+    /// are already in order), the leaf's gradients are gathered once into its rows' order
+    /// (LightGBM's "ordered gradients"), so each feature's pass reads them sequentially and
+    /// gathers only its bins.
+    private func histograms(rows: [Int32], features: [Int], pairs: SharedFloats, scratch: SharedFloats) -> [Histogram] {
+        let ordered: UnsafeMutableBufferPointer<Float>
+        if rows.count == pairs.buffer.count / 2 {
+            ordered = pairs.buffer
+        } else {
+            let block = 1 << 14
             // Blocks of rows on all cores; each writes only its own slice.
-            _ = Parallel.map((rows.count + block - 1) / block, jobs: rows.count > block ? jobs : 1) { k in
+            _ = Parallel.map((rows.count + block - 1) / block, jobs: rows.count >= 2 * block ? jobs : 1) { k in
                 rows.withUnsafeBufferPointer { rows in
-                    gradients.withUnsafeBufferPointer { gradients in
-                        hessians.withUnsafeBufferPointer { hessians in
-                            for i in (k * block)..<min(rows.count, (k + 1) * block) {
-                                let r = Int(rows[i])
-                                target.buffer[2 * i] = Float(gradients[r])
-                                target.buffer[2 * i + 1] = Float(hessians[r])
-                            }
-                        }
+                    for i in (k * block)..<min(rows.count, (k + 1) * block) {
+                        let r = Int(rows[i])
+                        scratch.buffer[2 * i] = pairs.buffer[2 * r]
+                        scratch.buffer[2 * i + 1] = pairs.buffer[2 * r + 1]
                     }
                 }
                 return true
             }
+            ordered = UnsafeMutableBufferPointer(rebasing: scratch.buffer[0..<(2 * rows.count)])
         }
-        let gathered = ordered
-        // Two features a pass: each row's index and gradient pair are read once for both.
-        let tasks = (features.count + 1) / 2
-        let pairsOfHistograms: [[Histogram]] = Parallel.map(tasks, jobs: rows.count < 2048 ? 1 : jobs) { k in
-            let f = features[2 * k]
-            return columns[f].withUnsafeBufferPointer { column in
+        let gathered = SharedFloats(buffer: ordered)
+        // Features in groups, a group to a task: each task reads the leaf's rows and gradient
+        // pairs once, tile by tile, for all its features. Two groups a thread balance the load.
+        let groupSize = max(2, (features.count + 2 * jobs - 1) / (2 * jobs))
+        let groups = (features.count + groupSize - 1) / groupSize
+        let pairsOfHistograms: [[Histogram]] = Parallel.map(groups, jobs: rows.count < 2048 ? 1 : jobs) { k in
+            let members = Array(features[(k * groupSize)..<min(features.count, (k + 1) * groupSize)])
+            let pointers = members.map { f in columns[f].withUnsafeBufferPointer { $0 } }
+            return withExtendedLifetime(columns) {
                 rows.withUnsafeBufferPointer { rows in
-                    gathered.withUnsafeBufferPointer { pairs in
-                        guard 2 * k + 1 < features.count else {
-                            return [Histogram(bins: missingBins[f] + 1, column: column, rows: rows, orderedPairs: pairs)]
-                        }
-                        let g = features[2 * k + 1]
-                        return columns[g].withUnsafeBufferPointer { other in
-                            Histogram.two(bins: (missingBins[f] + 1, missingBins[g] + 1), columns: (column, other), rows: rows, orderedPairs: pairs)
-                        }
-                    }
+                    Histogram.group(bins: members.map { missingBins[$0] + 1 }, columns: pointers, rows: rows,
+                                    orderedPairs: UnsafeBufferPointer(gathered.buffer))
                 }
             }
         }
@@ -170,7 +183,7 @@ struct TreeGrower {
     }
 }
 
-/// A buffer threads write disjoint slices of.
-private struct SharedFloats: @unchecked Sendable {
+/// A buffer threads write disjoint slices of, or only read.
+struct SharedFloats: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Float>
 }
