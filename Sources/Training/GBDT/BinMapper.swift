@@ -91,10 +91,14 @@ public struct BinMapper: Sendable, Equatable, Codable {
             bounds.withUnsafeBufferPointer { bounds in
                 values.withUnsafeBufferPointer { values in
                     out.withUnsafeMutableBufferPointer { out in
-                        // Branch-free binary search for the first bound ≥ v (the last bound is +∞):
-                        // the comparison selects an offset instead of steering a branch the
-                        // processor cannot predict. Eight rows search side by side, so that
-                        // eight chains of dependent loads overlap instead of waiting in turn.
+                        // Branch-free binary search for the first bound ≥ v (the last bound is +∞, never compared).
+                        // Eight rows search side by side, so that eight chains of dependent loads overlap instead of waiting in turn.
+                        // 1 when bound < value, else 0, from the sign of their difference (exact for
+                        // finite bounds: x − y is 0 only when x = y). A comparison here is compiled
+                        // to a branch, and these branches are coin flips.
+                        @inline(__always) func step(_ bound: Double, _ value: Double) -> Int {
+                            Int(truncatingIfNeeded: (bound - value).bitPattern >> 63)
+                        }
                         let lanes = 8
                         var r = 0
                         while r + lanes <= rows {
@@ -102,14 +106,14 @@ public struct BinMapper: Sendable, Equatable, Codable {
                             var n = bounds.count
                             while n > 1 {
                                 let half = n >> 1
-                                base.0 = bounds[base.0 + half - 1] < values[r] ? base.0 + half : base.0
-                                base.1 = bounds[base.1 + half - 1] < values[r + 1] ? base.1 + half : base.1
-                                base.2 = bounds[base.2 + half - 1] < values[r + 2] ? base.2 + half : base.2
-                                base.3 = bounds[base.3 + half - 1] < values[r + 3] ? base.3 + half : base.3
-                                base.4 = bounds[base.4 + half - 1] < values[r + 4] ? base.4 + half : base.4
-                                base.5 = bounds[base.5 + half - 1] < values[r + 5] ? base.5 + half : base.5
-                                base.6 = bounds[base.6 + half - 1] < values[r + 6] ? base.6 + half : base.6
-                                base.7 = bounds[base.7 + half - 1] < values[r + 7] ? base.7 + half : base.7
+                                base.0 &+= half &* step(bounds[base.0 + half - 1], values[r])
+                                base.1 &+= half &* step(bounds[base.1 + half - 1], values[r + 1])
+                                base.2 &+= half &* step(bounds[base.2 + half - 1], values[r + 2])
+                                base.3 &+= half &* step(bounds[base.3 + half - 1], values[r + 3])
+                                base.4 &+= half &* step(bounds[base.4 + half - 1], values[r + 4])
+                                base.5 &+= half &* step(bounds[base.5 + half - 1], values[r + 5])
+                                base.6 &+= half &* step(bounds[base.6 + half - 1], values[r + 6])
+                                base.7 &+= half &* step(bounds[base.7 + half - 1], values[r + 7])
                                 n -= half
                             }
                             // NaN compares false everywhere, so its search ends at 0: mark it missing.
@@ -129,7 +133,7 @@ public struct BinMapper: Sendable, Equatable, Codable {
                                 var base = 0, n = bounds.count
                                 while n > 1 {
                                     let half = n >> 1
-                                    base = bounds[base + half - 1] < v ? base + half : base
+                                    base &+= half &* step(bounds[base + half - 1], v)
                                     n -= half
                                 }
                                 out[r] = UInt8(base)

@@ -78,40 +78,42 @@ struct TreeGrower {
         let column = columns[split.feature]
         let missing = missingBins[split.feature]
         // One table lookup a row instead of a test of the split's kind: which bins go left.
-        var table = [Bool](repeating: false, count: 256)
+        var table = [UInt8](repeating: 0, count: 256)
         for b in 0..<256 {
-            if b == missing { table[b] = split.missingLeft }
-            else if let set = split.leftBins { table[b] = set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
-            else { table[b] = b <= split.threshold }
+            let left = if b == missing { split.missingLeft }
+                       else if let set = split.leftBins { set[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+                       else { b <= split.threshold }
+            table[b] = left ? 1 : 0
         }
         let goesLeft = table
-        let block = 1 << 16
+        let block = 1 << 14
         let blocks = (rows.count + block - 1) / block
         let parts: [([Int32], [Int32])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { k in
             let range = (k * block)..<min(rows.count, (k + 1) * block)
-            var left = [Int32](repeating: 0, count: range.count), right = left
-            var l = 0, r = 0
+            var left: [Int32] = [], right: [Int32] = []
             rows.withUnsafeBufferPointer { rows in
                 column.withUnsafeBufferPointer { column in
                     goesLeft.withUnsafeBufferPointer { goesLeft in
-                        left.withUnsafeMutableBufferPointer { left in
-                            right.withUnsafeMutableBufferPointer { right in
+                        // Written to both, advancing one: no branch to mispredict, and no
+                        // zeroing of memory every row's write covers.
+                        left = [Int32](unsafeUninitializedCapacity: range.count) { left, leftCount in
+                            right = [Int32](unsafeUninitializedCapacity: range.count) { right, rightCount in
+                                var l = 0, r = 0
                                 for i in range {
                                     let row = rows[i]
-                                    // Write to both, advance one: no branch to mispredict.
-                                    let toLeft = goesLeft[Int(column[Int(row)])]
+                                    let toLeft = Int(goesLeft[Int(column[Int(row)])])
                                     left[l] = row
                                     right[r] = row
-                                    l += toLeft ? 1 : 0
-                                    r += toLeft ? 0 : 1
+                                    l &+= toLeft
+                                    r &+= 1 &- toLeft
                                 }
+                                rightCount = r
                             }
+                            leftCount = range.count - right.count
                         }
                     }
                 }
             }
-            left.removeLast(range.count - l)
-            right.removeLast(range.count - r)
             return (left, right)
         }
         if parts.count == 1 { return parts[0] }
