@@ -25,12 +25,16 @@ import Testing
         return read.output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    @Test(arguments: [("schema-break", "mlgate: gate failed", true), ("clean", "mlgate: gate passed", false)])
-    func chromiumShowsTheVerdict(scenario: String, verdict: String, failed: Bool) throws {
+    enum Header { case red, amber, green }
+
+    @Test(arguments: [("schema-break", [], "mlgate: gate failed", Header.red),
+                      ("clean", [], "mlgate: gate passed with warnings", .amber),
+                      ("clean", ["--only", "data-validation"], "mlgate: gate passed", .green)])
+    func chromiumShowsTheVerdict(scenario: String, options: [String], verdict: String, header: Header) throws {
         let temp = try TemporaryDirectory("html")
         let built = try Scenario.named(scenario).build(at: temp.child("repo"))
         let html = temp.child("report.html")
-        _ = try MLGateBinary.run(["check", "--html", html], in: built.path)
+        _ = try MLGateBinary.run(["check", "--html", html] + options, in: built.path)
         let browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,800"]
         let dom = try command(browser + ["--dump-dom", "file://\(html)"], in: temp.path)
         #expect(dom.status == 0 && dom.output.contains("<h1>\(verdict)</h1>"))
@@ -38,7 +42,11 @@ import Testing
         #expect(shot.status == 0)
         let rgb = try headerColour(temp.child("shot.png"), in: temp.path)
         try #require(rgb.count == 3)
-        // The header is red for a failed gate and green for a passed one.
-        if failed { #expect(rgb[0] > 150 && rgb[1] < 90, "\(rgb)") } else { #expect(rgb[1] > 100 && rgb[0] < 90, "\(rgb)") }
+        // The header is red for a failed gate, amber for warnings, green for a clean pass.
+        switch header {
+        case .red: #expect(rgb[0] > 150 && rgb[1] < 90, "\(rgb)")
+        case .amber: #expect(rgb[0] > 200 && (90...150).contains(rgb[1]) && rgb[2] < 60, "\(rgb)")
+        case .green: #expect(rgb[1] > 100 && rgb[0] < 90, "\(rgb)")
+        }
     }
 }

@@ -45,9 +45,13 @@ import Testing
         .appendingPathComponent("fixtures")
 
     /// Each fixture scenario's data as head sees them, with the loans set's settings: within 0.005
-    /// from 2,000 training rows. The 600-row fixtures are held to 0.02: at that size a holdout of
-    /// 250 rows makes AUC a coarse measure, and scikit-learn's own trees land up to 0.018 from
-    /// LightGBM's there (`sklearn_auc` in the reference). Issue #4 keeps this gap open.
+    /// of LightGBM. One exception, measured and kept visible: on `drift` (600 rows) the trees are
+    /// LightGBM's split for split until tree 4, where two thresholds of the same gain tie and
+    /// LightGBM's pick is decided by rounding in its two scan directions; from there the models
+    /// part, and its AUC lands 0.012 away (scikit-learn's own trees are 0.0015–0.018 from
+    /// LightGBM's on these 600-row files, `sklearn_auc` in the reference).
+    static let tolerance = ["drift": 0.015]
+
     @Test(arguments: reference.fixtures.map(\.scenario))
     func binaryAUCIsWithinHalfAPointOfLightGBMOnEachFixture(scenario: String) throws {
         let r = try #require(Self.reference.fixtures.first { $0.scenario == scenario })
@@ -58,7 +62,7 @@ import Testing
         let model = try GradientBoostedTrees(fitting: train, features: r.features, targets: .binary(Self.labels(train)),
                                              parameters: Self.parameters, jobs: 2)
         let auc = Metrics.rocAUC(labels: Self.labels(holdout), scores: model.predict(holdout))
-        let tolerance = train.rowCount >= 2_000 ? 0.005 : 0.02
+        let tolerance = Self.tolerance[scenario] ?? 0.005
         #expect(abs(auc - r.lightgbm_auc) <= tolerance, "\(scenario): AUC \(auc) vs LightGBM \(r.lightgbm_auc), scikit-learn \(r.sklearn_auc) (\(train.rowCount) rows)")
     }
 

@@ -29,13 +29,14 @@ public struct BinMapper: Sendable, Equatable, Codable {
 
     /// Chooses bins from a training column.
     ///
-    /// Numeric: one bin per distinct value when there are few, else equal-frequency cuts at
-    /// midpoints between distinct values (as LightGBM), from a seeded sample of at most
-    /// 200,000 values. Categorical: the most frequent `maxBins − 1` levels, the rest together.
+    /// Numeric: bounds as LightGBM chooses them (`numericBounds`), from a seeded sample of at
+    /// most 200,000 values. Categorical: the most frequent `maxBins − 1` levels, the rest together.
     public init(column: Column, maxBins: Int, seed: UInt64) {
         switch column.storage {
         case .numeric(let values):
             var present = values.filter { !$0.isNaN }
+            // A bin of the budget goes to missing values when there are some (as LightGBM).
+            let valueBins = present.count < values.count ? maxBins - 1 : maxBins
             if present.count > Self.sampleSize {
                 var rng = SeededRandom(seed: seed)
                 // A partial Fisher–Yates shuffle: the first sampleSize entries are the sample.
@@ -45,7 +46,7 @@ public struct BinMapper: Sendable, Equatable, Codable {
                 }
                 present.removeLast(present.count - Self.sampleSize)
             }
-            kind = .numeric(bounds: Self.bounds(RadixSort.sortedNonMissing(present), maxBins: maxBins))
+            kind = .numeric(bounds: Self.numericBounds(RadixSort.sortedNonMissing(present), maxBins: max(1, valueBins)))
         case .categorical(let codes, let levels):
             var counts = [Int](repeating: 0, count: levels.count)
             for code in codes where code >= 0 { counts[Int(code)] += 1 }
@@ -55,28 +56,87 @@ public struct BinMapper: Sendable, Equatable, Codable {
         }
     }
 
-    static func bounds(_ sorted: [Double], maxBins: Int) -> [Double] {
+    /// Fewest values a bin is cut after (LightGBM's `min_data_in_bin`).
+    static let minValuesInBin = 3
+    /// Values within this of zero are zero, which gets a bin of its own (LightGBM's `kZeroThreshold`).
+    static let zeroThreshold = 1e-35
+
+    /// Upper bounds of at most `maxBins` bins for sorted values, the last +∞, chosen as LightGBM
+    /// does so that the same data give the same candidate splits: negative values, zero and
+    /// positive values are binned apart (zero alone), each side's share of the bins in
+    /// proportion to its values; within a side, `greedyBounds`.
+    static func numericBounds(_ sorted: [Double], maxBins: Int) -> [Double] {
         guard !sorted.isEmpty else { return [.infinity] }
-        var distinct: [Double] = []
-        var counts: [Int] = []
+        var distinct: [Double] = [], counts: [Int] = []
         for v in sorted {
             if distinct.last == v { counts[counts.count - 1] += 1 } else { distinct.append(v); counts.append(1) }
         }
+        let firstNotNegative = distinct.firstIndex { $0 > -zeroThreshold } ?? distinct.count
+        let firstPositive = distinct[firstNotNegative...].firstIndex { $0 > zeroThreshold }
+        let negatives = counts[..<firstNotNegative].reduce(0, +)
+        let zeros = counts[firstNotNegative..<(firstPositive ?? distinct.count)].reduce(0, +)
         var bounds: [Double] = []
-        if distinct.count <= maxBins {
-            for i in 0..<(distinct.count - 1) { bounds.append((distinct[i] + distinct[i + 1]) / 2) }
+        if firstNotNegative > 0, maxBins > 1 {
+            let share = max(1, Int(Double(negatives) / Double(sorted.count - zeros) * Double(maxBins - 1)))
+            bounds = greedyBounds(distinct[..<firstNotNegative], counts[..<firstNotNegative], maxBins: share, total: negatives)
+            bounds[bounds.count - 1] = -zeroThreshold
+        }
+        let positiveBins = maxBins - 1 - bounds.count
+        if let firstPositive, positiveBins > 0 {
+            bounds.append(zeroThreshold)
+            bounds += greedyBounds(distinct[firstPositive...], counts[firstPositive...], maxBins: positiveBins,
+                                   total: sorted.count - negatives - zeros)
         } else {
-            let perBin = Double(sorted.count) / Double(maxBins)
-            var accumulated = 0
-            var target = perBin
-            for i in 0..<(distinct.count - 1) {
-                accumulated += counts[i]
-                if Double(accumulated) >= target {
-                    bounds.append((distinct[i] + distinct[i + 1]) / 2)
-                    if bounds.count == maxBins - 1 { break }
-                    target = Double(accumulated) + perBin
+            bounds.append(.infinity)
+        }
+        return bounds
+    }
+
+    /// LightGBM's greedy bins over distinct values and their counts: with few distinct values,
+    /// a cut after every run of at least `minValuesInBin` values; with many, values frequent
+    /// enough to fill a bin alone get one, and the others are filled to the mean size of the
+    /// bins left. Cuts sit just above the midpoint between neighbouring values.
+    static func greedyBounds(_ distinct: ArraySlice<Double>, _ counts: ArraySlice<Int>, maxBins: Int, total: Int) -> [Double] {
+        let values = Array(distinct), counts = Array(counts)
+        let n = values.count
+        func cut(_ low: Double, _ high: Double) -> Double { ((low + high) / 2).nextUp }
+        var bounds: [Double] = []
+        if n <= maxBins {
+            var filled = 0
+            for i in 0..<(n - 1) {
+                filled += counts[i]
+                guard filled >= minValuesInBin else { continue }
+                let bound = cut(values[i], values[i + 1])
+                if bounds.last != bound { bounds.append(bound); filled = 0 }
+            }
+            bounds.append(.infinity)
+            return bounds
+        }
+        let bins = max(1, min(maxBins, total / minValuesInBin))
+        var meanSize = Double(total) / Double(bins)
+        var binsLeft = bins, valuesLeft = total
+        let big = counts.map { Double($0) >= meanSize }
+        for i in 0..<n where big[i] { binsLeft -= 1; valuesLeft -= counts[i] }
+        meanSize = Double(valuesLeft) / Double(binsLeft)
+        var uppers: [Double] = [], lowers: [Double] = [values[0]]
+        var filled = 0
+        for i in 0..<(n - 1) {
+            if !big[i] { valuesLeft -= counts[i] }
+            filled += counts[i]
+            if big[i] || Double(filled) >= meanSize || (big[i + 1] && Double(filled) >= max(1, meanSize * 0.5)) {
+                uppers.append(values[i])
+                lowers.append(values[i + 1])
+                if uppers.count >= bins - 1 { break }
+                filled = 0
+                if !big[i] {
+                    binsLeft -= 1
+                    meanSize = Double(valuesLeft) / Double(binsLeft)
                 }
             }
+        }
+        for i in 0..<uppers.count {
+            let bound = cut(uppers[i], lowers[i + 1])
+            if bounds.last != bound { bounds.append(bound) }
         }
         bounds.append(.infinity)
         return bounds

@@ -7,16 +7,26 @@ struct SplitFinder {
         var leftBins: [UInt64]?
         var missingLeft: Bool
         var gain: Double
+        /// L2 regularisation of the two children's values: more after a split on a set of
+        /// categories (LightGBM's `cat_l2`), whose sides fit the data more closely.
+        var childL2: Double
     }
 
     let lambda: Double
     let minSamplesLeaf: Int
     let minHessian: Double
-    /// Added to a category's hessian when ordering categories (LightGBM's `cat_smooth`).
+    /// LightGBM's defaults for categorical features. Up to `oneVersusRestBins` bins (the
+    /// categories and one for the rest, `max_cat_to_onehot`), one category goes against the
+    /// others. Beyond, categories with at least `categorySmoothing` rows are ordered by
+    /// G/(H + `categorySmoothing`) (`cat_smooth`) and a run from either end of that order, of
+    /// at most `maxCategoriesLeft` (`max_cat_threshold`) categories, goes left; each side keeps
+    /// `minRowsPerGroup` rows (`min_data_per_group`), and both the gain and the children's
+    /// values take `categoryL2` more regularisation (`cat_l2`).
+    static let oneVersusRestBins = 4
     let categorySmoothing = 10.0
-    /// Up to this many categories, splits put one category against the rest (LightGBM's
-    /// `max_cat_to_onehot`); beyond, a prefix of the categories ordered by mean gradient.
-    static let oneVersusRestCategories = 4
+    static let maxCategoriesLeft = 32
+    static let minRowsPerGroup = 100
+    let categoryL2 = 10.0
 
     @inline(__always)
     private func score(_ g: Double, _ h: Double) -> Double { g * g / (h + lambda) }
@@ -39,17 +49,16 @@ struct SplitFinder {
         @inline(__always) func rowsOf(_ h: Double) -> Int { Int((h * perHessian).rounded()) }
         let parent = score(totalG, totalH)
         var best: Candidate?
-        func consider(_ gain: Double, threshold: Int, leftBins: [UInt64]?, missingLeft: Bool) {
+        func consider(_ gain: Double, threshold: Int, leftBins: [UInt64]?, missingLeft: Bool, childL2: Double? = nil) {
             if gain > 0, gain > (best?.gain ?? 0) {
-                best = Candidate(feature: feature, threshold: threshold, leftBins: leftBins, missingLeft: missingLeft, gain: gain)
+                best = Candidate(feature: feature, threshold: threshold, leftBins: leftBins, missingLeft: missingLeft, gain: gain,
+                                 childL2: childL2 ?? lambda)
             }
         }
         if categorical {
-            // Every row adds a positive hessian (floored at 1e-16), so a bin with rows has some.
-            let present = (0..<missingBin).filter { histogram.hessian[$0] > 0 }
-            if present.count <= Self.oneVersusRestCategories {
-                // Few categories: one category against the rest, as LightGBM (max_cat_to_onehot).
-                for bin in present {
+            // Bins 0..<missingBin are the categories and the rest; missing values go right.
+            if missingBin <= Self.oneVersusRestBins {
+                for bin in 0..<missingBin where histogram.hessian[bin] > 0 {
                     let g = histogram.gradient[bin], h = histogram.hessian[bin], count = rowsOf(h)
                     guard admissible(count, h, totalCount - count, totalH - h) else { continue }
                     var set = [UInt64](repeating: 0, count: 4)
@@ -58,35 +67,60 @@ struct SplitFinder {
                 }
                 return best
             }
-            // More: categories ordered by mean gradient; the best prefix of that order goes left
-            // (Fisher's ordering, as LightGBM), missing values right.
-            let order = present.sorted {
+            let used = (0..<missingBin).filter { Double(rowsOf(histogram.hessian[$0])) >= categorySmoothing }
+            let order = used.sorted {
                 let a = histogram.gradient[$0] / (histogram.hessian[$0] + categorySmoothing)
                 let b = histogram.gradient[$1] / (histogram.hessian[$1] + categorySmoothing)
                 return a != b ? a < b : $0 < $1
             }
-            var g = 0.0, h = 0.0
-            var set = [UInt64](repeating: 0, count: 4)
-            for (i, bin) in order.enumerated() where i < order.count - 1 {
-                g += histogram.gradient[bin]
-                h += histogram.hessian[bin]
-                let count = rowsOf(h)
-                set[bin >> 6] |= 1 << UInt64(bin & 63)
-                guard admissible(count, h, totalCount - count, totalH - h) else { continue }
-                consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: -1, leftBins: set, missingLeft: false)
+            let l2 = lambda + categoryL2
+            let most = min(Self.maxCategoriesLeft, (order.count + 1) / 2)
+            for run in [order, order.reversed()] {
+                var g = 0.0, h = 0.0, count = 0, sinceLast = 0
+                var set = [UInt64](repeating: 0, count: 4)
+                for bin in run.prefix(most) {
+                    g += histogram.gradient[bin]
+                    h += histogram.hessian[bin]
+                    count += rowsOf(histogram.hessian[bin])
+                    sinceLast += rowsOf(histogram.hessian[bin])
+                    set[bin >> 6] |= 1 << UInt64(bin & 63)
+                    if count < minSamplesLeaf || h < minHessian { continue }
+                    let rest = totalCount - count
+                    if rest < minSamplesLeaf || rest < Self.minRowsPerGroup || totalH - h < minHessian { break }
+                    if sinceLast < Self.minRowsPerGroup { continue }
+                    sinceLast = 0
+                    consider(g * g / (h + l2) + (totalG - g) * (totalG - g) / (totalH - h + l2) - parent, threshold: -1, leftBins: set,
+                             missingLeft: false, childL2: l2)
+                }
             }
             return best
         }
+        // As LightGBM: first missing values left, and among thresholds of equal gain (bins no
+        // row of this leaf falls in) the highest, so the cut sits against the right side's
+        // values; then, when the leaf has missing values, missing right with the lowest
+        // threshold, only if strictly better. Where a cut falls between a leaf's values decides
+        // how unseen values between them are scored.
         let missingG = histogram.gradient[missingBin], missingH = histogram.hessian[missingBin]
-        for missingLeft in [false, true] where missingLeft == false || missingH > 0 {
-            var g = missingLeft ? missingG : 0, h = missingLeft ? missingH : 0
-            for t in 0..<missingBin {
-                g += histogram.gradient[t]
-                h += histogram.hessian[t]
-                let count = rowsOf(h)
-                guard admissible(count, h, totalCount - count, totalH - h) else { continue }
-                consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: t, leftBins: nil, missingLeft: missingLeft)
+        var g = missingG, h = missingH
+        for t in 0..<missingBin {
+            g += histogram.gradient[t]
+            h += histogram.hessian[t]
+            let count = rowsOf(h)
+            guard admissible(count, h, totalCount - count, totalH - h) else { continue }
+            let gain = score(g, h) + score(totalG - g, totalH - h) - parent
+            if gain > 0, gain >= (best?.gain ?? 0) {
+                best = Candidate(feature: feature, threshold: t, leftBins: nil, missingLeft: true, gain: gain, childL2: lambda)
             }
+        }
+        guard missingH > 0 else { return best }
+        g = 0
+        h = 0
+        for t in 0..<missingBin {
+            g += histogram.gradient[t]
+            h += histogram.hessian[t]
+            let count = rowsOf(h)
+            guard admissible(count, h, totalCount - count, totalH - h) else { continue }
+            consider(score(g, h) + score(totalG - g, totalH - h) - parent, threshold: t, leftBins: nil, missingLeft: false)
         }
         return best
     }

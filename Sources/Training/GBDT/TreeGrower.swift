@@ -17,6 +17,8 @@ struct TreeGrower {
         var best: SplitFinder.Candidate?
         var gradient: Double
         var hessian: Double
+        /// The L2 regularisation of this leaf's value, set by the split that made it.
+        var l2: Double
         /// Where this leaf hangs: the node and side pointing at it (nil for the root).
         var parent: (node: Int, left: Bool)?
     }
@@ -39,7 +41,7 @@ struct TreeGrower {
                       learningRate: Double) -> (Tree, [[Int32]]) {
         var tree = Tree()
         let rootHistograms = histograms(rows: rows, features: features, pairs: pairs, scratch: scratch)
-        var leaves = [makeLeaf(rows: rows, histograms: rootHistograms, features: features, parent: nil)]
+        var leaves = [makeLeaf(rows: rows, histograms: rootHistograms, features: features, l2: finder.lambda, parent: nil)]
         while leaves.count < maxLeaves {
             // The most gainful split; ties go to the lowest leaf, so growth is deterministic.
             var chosen = -1
@@ -62,13 +64,13 @@ struct TreeGrower {
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
             // The two children's best splits are independent: one on each of two cores.
             let children = Parallel.map(2, jobs: jobs) { side in
-                side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, parent: (node, true))
-                          : makeLeaf(rows: right, histograms: rightHistograms, features: features, parent: (node, false))
+                side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, l2: split.childL2, parent: (node, true))
+                          : makeLeaf(rows: right, histograms: rightHistograms, features: features, l2: split.childL2, parent: (node, false))
             }
             leaves[chosen] = children[0]
             leaves.append(children[1])
         }
-        tree.leafValues = leaves.map { -$0.gradient / ($0.hessian + finder.lambda) * learningRate }
+        tree.leafValues = leaves.map { -$0.gradient / ($0.hessian + $0.l2) * learningRate }
         return (tree, leaves.map(\.rows))
     }
 
@@ -124,7 +126,7 @@ struct TreeGrower {
         return (left, right)
     }
 
-    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], parent: (node: Int, left: Bool)?) -> Leaf {
+    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?) -> Leaf {
         // Totals from the first feature's histogram: every row is in exactly one of its bins.
         var g = 0.0, h = 0.0
         if let first = histograms.first {
@@ -140,7 +142,7 @@ struct TreeGrower {
         for candidate in candidates {
             if let candidate, candidate.gain > (best?.gain ?? 0) { best = candidate }
         }
-        return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, parent: parent)
+        return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, l2: l2, parent: parent)
     }
 
     /// Histograms of `rows` for every feature. Unless the rows are all rows (whose gradients
