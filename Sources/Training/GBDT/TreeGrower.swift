@@ -23,7 +23,8 @@ struct TreeGrower {
         var parent: (node: Int, left: Bool)?
     }
 
-    /// Grows a tree on `rows` (ascending) over `features`; leaf values are −G/(H + λ) · `learningRate`.
+    /// Grows a tree on `rows` (ascending) over `features`; leaf values are −G/(H + λ) · `learningRate`,
+    /// λ being more for the two sides of a split on a set of categories (`SplitFinder.categoryL2`).
     /// - Parameter pairs: every row's gradient and hessian, interleaved, in row order.
     /// - Returns: the tree and, for each leaf, the rows that landed in it.
     func grow(rows: [Int32], features: [Int], pairs: [Float], learningRate: Double) -> (Tree, [[Int32]]) {
