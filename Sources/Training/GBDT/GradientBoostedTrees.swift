@@ -80,10 +80,11 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             BinMapper(column: table.column(present[i])!, maxBins: parameters.maxBins, seed: parameters.seed &+ UInt64(i))
         }
         let columns: [[UInt8]] = Parallel.map(present.count, jobs: jobs) { i in mappers[i].bins(table.column(present[i]), rows: n) }
+        let pool = WorkerPool(threads: jobs)
         let grower = TreeGrower(columns: columns, missingBins: mappers.map(\.missingBin),
                                 categorical: mappers.map { if case .categorical = $0.kind { true } else { false } },
                                 finder: SplitFinder(lambda: parameters.l2, minSamplesLeaf: parameters.minSamplesLeaf, minHessian: parameters.minHessian),
-                                maxLeaves: parameters.leaves, jobs: jobs)
+                                maxLeaves: parameters.leaves, pool: pool)
 
         let k = targets.outputs
         let initial = Self.initialScores(targets)
@@ -107,7 +108,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var iteration: [Tree] = []
             let snapshot = scores
             for c in 0..<k {
-                Self.gradients(targets, scores: snapshot, output: c, outputs: k, pairs: &pairs, jobs: jobs)
+                Self.gradients(targets, scores: snapshot, output: c, outputs: k, pairs: &pairs, pool: pool)
                 let (tree, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
                 iteration.append(tree)
                 // Every row's score moves by its leaf, bagged or not: the grower knows where the
@@ -116,18 +117,25 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                     // Leaves hold disjoint rows: each on its own core.
                     scores.withUnsafeMutableBufferPointer { buffer in
                         let scores = SharedDoubles(buffer: buffer)
-                        _ = Parallel.map(leafRows.count, jobs: n < 10_000 ? 1 : jobs) { leaf in
+                        _ = pool.map(leafRows.count, parallel: n >= 10_000) { leaf in
                             let value = tree.leafValues[leaf]
                             for r in leafRows[leaf] { scores.buffer[Int(r) * k + c] += value }
                             return true
                         }
                     }
                 } else {
+                    // Rows in blocks on all cores, each block writing only its own rows' scores.
                     let missing = mappers.map(\.missingBin)
-                    let updates: [Double] = Parallel.map(n, jobs: n < 10_000 ? 1 : jobs) { r in
-                        tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                    let block = 1 << 14
+                    scores.withUnsafeMutableBufferPointer { buffer in
+                        let scores = SharedDoubles(buffer: buffer)
+                        _ = pool.map((n + block - 1) / block, parallel: n >= 10_000) { b in
+                            for r in (b * block)..<min(n, (b + 1) * block) {
+                                scores.buffer[r * k + c] += tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
+                            }
+                            return true
+                        }
                     }
-                    for r in 0..<n { scores[r * k + c] += updates[r] }
                 }
             }
             forest.append(iteration)
@@ -156,13 +164,13 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
 
     /// Gradients and hessians of every row, interleaved in `pairs`, computed in blocks on all
     /// cores (each row on its own, each block writing only its own slice).
-    static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int, pairs: inout [Float], jobs: Int) {
+    static func gradients(_ targets: Targets, scores: [Double], output c: Int, outputs k: Int, pairs: inout [Float], pool: WorkerPool) {
         let n = pairs.count / 2
         let block = 1 << 15
         let blocks = (n + block - 1) / block
         pairs.withUnsafeMutableBufferPointer { buffer in
             let target = SharedFloats(buffer: buffer)
-            _ = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
+            _ = pool.map(blocks, parallel: blocks > 1) { b in
                 blockGradients(targets, scores: scores, output: c, outputs: k, range: (b * block)..<min(n, (b + 1) * block), pairs: target.buffer)
                 return true
             }

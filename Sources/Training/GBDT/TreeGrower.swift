@@ -9,7 +9,9 @@ struct TreeGrower {
     let categorical: [Bool]
     let finder: SplitFinder
     let maxLeaves: Int
-    let jobs: Int
+    /// Threads for the grower's parallel steps, kept awake between them.
+    let pool: WorkerPool
+    var jobs: Int { pool.threads }
 
     private struct Leaf {
         var rows: [Int32]
@@ -64,7 +66,7 @@ struct TreeGrower {
             let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
             // The two children's best splits are independent: one on each of two cores.
-            let children = Parallel.map(2, jobs: jobs) { side in
+            let children = pool.map(2) { side in
                 side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, l2: split.childL2, parent: (node, true))
                           : makeLeaf(rows: right, histograms: rightHistograms, features: features, l2: split.childL2, parent: (node, false))
             }
@@ -91,7 +93,7 @@ struct TreeGrower {
         let goesLeft = table
         let block = 1 << 14
         let blocks = (rows.count + block - 1) / block
-        let parts: [([Int32], [Int32])] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { k in
+        let parts: [([Int32], [Int32])] = pool.map(blocks, parallel: blocks > 1) { k in
             let range = (k * block)..<min(rows.count, (k + 1) * block)
             var left: [Int32] = [], right: [Int32] = []
             rows.withUnsafeBufferPointer { rows in
@@ -120,11 +122,22 @@ struct TreeGrower {
             return (left, right)
         }
         if parts.count == 1 { return parts[0] }
-        var left: [Int32] = [], right: [Int32] = []
-        left.reserveCapacity(rows.count)
-        right.reserveCapacity(rows.count)
-        for (l, r) in parts { left += l; right += r }
-        return (left, right)
+        // Blocks joined in block order, each copied to its place on all cores.
+        var leftStarts = [0], rightStarts = [0]
+        for (l, r) in parts { leftStarts.append(leftStarts.last! + l.count); rightStarts.append(rightStarts.last! + r.count) }
+        func joined(left: Bool, _ starts: [Int]) -> [Int32] {
+            [Int32](unsafeUninitializedCapacity: starts.last!) { buffer, count in
+                let target = SharedInt32s(buffer: buffer)
+                _ = pool.map(parts.count) { k in
+                    (left ? parts[k].0 : parts[k].1).withUnsafeBufferPointer { part in
+                        _ = UnsafeMutableBufferPointer(rebasing: target.buffer[starts[k]..<starts[k + 1]]).initialize(from: part)
+                    }
+                    return true
+                }
+                count = starts.last!
+            }
+        }
+        return (joined(left: true, leftStarts), joined(left: false, rightStarts))
     }
 
     private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?) -> Leaf {
@@ -135,7 +148,7 @@ struct TreeGrower {
         }
         // Split finding costs bins × features, whatever the leaf's size: threads pay off only
         // when there are many features.
-        let candidates: [SplitFinder.Candidate?] = Parallel.map(features.count, jobs: features.count >= 64 ? jobs : 1) { i in
+        let candidates: [SplitFinder.Candidate?] = pool.map(features.count, parallel: features.count >= 64) { i in
             finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]],
                         rows: rows.count)
         }
@@ -157,7 +170,7 @@ struct TreeGrower {
         } else {
             let block = 1 << 14
             // Blocks of rows on all cores; each writes only its own slice.
-            _ = Parallel.map((rows.count + block - 1) / block, jobs: rows.count >= 2 * block ? jobs : 1) { k in
+            _ = pool.map((rows.count + block - 1) / block, parallel: rows.count >= 2 * block) { k in
                 rows.withUnsafeBufferPointer { rows in
                     for i in (k * block)..<min(rows.count, (k + 1) * block) {
                         let r = Int(rows[i])
@@ -174,7 +187,7 @@ struct TreeGrower {
         // pairs once, tile by tile, for all its features. Two groups a thread balance the load.
         let groupSize = max(2, (features.count + 2 * jobs - 1) / (2 * jobs))
         let groups = (features.count + groupSize - 1) / groupSize
-        let pairsOfHistograms: [[Histogram]] = Parallel.map(groups, jobs: rows.count < 2048 ? 1 : jobs) { k in
+        let pairsOfHistograms: [[Histogram]] = pool.map(groups, parallel: rows.count >= 2048) { k in
             let members = Array(features[(k * groupSize)..<min(features.count, (k + 1) * groupSize)])
             let pointers = members.map { f in columns[f].withUnsafeBufferPointer { $0 } }
             return withExtendedLifetime(columns) {
@@ -191,4 +204,9 @@ struct TreeGrower {
 /// A buffer threads write disjoint slices of, or only read.
 struct SharedFloats: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Float>
+}
+
+/// A buffer threads write disjoint slices of.
+struct SharedInt32s: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Int32>
 }
