@@ -189,8 +189,7 @@ struct TreeGrower {
         let groups = (features.count + groupSize - 1) / groupSize
         let pairsOfHistograms: [[Histogram]] = pool.map(groups, parallel: rows.count >= 2048) { k in
             let members = Array(features[(k * groupSize)..<min(features.count, (k + 1) * groupSize)])
-            let pointers = members.map { f in columns[f].withUnsafeBufferPointer { $0 } }
-            return withExtendedLifetime(columns) {
+            return withBuffers(members.map { columns[$0] }[...]) { pointers in
                 rows.withUnsafeBufferPointer { rows in
                     Histogram.group(bins: members.map { missingBins[$0] + 1 }, columns: pointers, rows: rows,
                                     orderedPairs: UnsafeBufferPointer(gathered.buffer))
@@ -198,6 +197,13 @@ struct TreeGrower {
             }
         }
         return pairsOfHistograms.flatMap { $0 }
+    }
+
+    /// Calls `body` with the storage of each of `arrays`, every pointer valid for the whole call.
+    private func withBuffers<R>(_ arrays: ArraySlice<[UInt8]>, _ pointers: [UnsafeBufferPointer<UInt8>] = [],
+                                _ body: ([UnsafeBufferPointer<UInt8>]) -> R) -> R {
+        guard let first = arrays.first else { return body(pointers) }
+        return first.withUnsafeBufferPointer { withBuffers(arrays.dropFirst(), pointers + [$0], body) }
     }
 }
 
