@@ -27,9 +27,9 @@ import Testing
 
     enum Header { case red, amber, green }
 
-    @Test(arguments: [("schema-break", [], "mlgate: gate failed", Header.red),
-                      ("clean", [], "mlgate: gate passed with warnings", .amber),
-                      ("clean", ["--only", "data-validation"], "mlgate: gate passed", .green)])
+    @Test(arguments: [("schema-break", [String](), "mlgate: gate failed", Header.red),
+                      ("model-clean", [], "mlgate: gate passed with warnings", .amber),  // an inconclusive slice AUC drop
+                      ("clean", [], "mlgate: gate passed", .green)])
     func chromiumShowsTheVerdict(scenario: String, options: [String], verdict: String, header: Header) throws {
         let temp = try TemporaryDirectory("html")
         let built = try Scenario.named(scenario).build(at: temp.child("repo"))

@@ -101,48 +101,44 @@ struct SplitFinder {
         // threshold, only if strictly better. Where a cut falls between a leaf's values decides
         // how unseen values between them are scored.
         let missingG = histogram.gradient[missingBin], missingH = histogram.hessian[missingBin]
-        let bounds = RowBounds(minimum: minSamplesLeaf, total: totalCount)
-        let left = scan(histogram, bins: missingBin, from: (missingG, missingH), total: (totalG, totalH), perHessian: perHessian,
-                        bounds: bounds, parent: parent, keepLastTie: true)
+        // Rows per bin estimated bin by bin; as LightGBM, a side's rows are the right side's
+        // bins added up, and the left side the rest of the leaf's rows.
+        let counts = (0..<missingBin).map { rowsOf(histogram.hessian[$0]) }
+        let valueRows = counts.reduce(0, +)
+        let left = scan(histogram, counts: counts, from: (missingG, missingH), rightRows: valueRows, total: (totalG, totalH),
+                        rows: totalCount, parent: parent, keepLastTie: true)
         if left.gain > 0 {
             best = Candidate(feature: feature, threshold: left.threshold, leftBins: nil, missingLeft: true, gain: left.gain, childL2: lambda)
         }
         guard missingH > 0 else { return best }
-        let right = scan(histogram, bins: missingBin, from: (0, 0), total: (totalG, totalH), perHessian: perHessian, bounds: bounds,
-                         parent: parent, keepLastTie: false)
+        let right = scan(histogram, counts: counts, from: (0, 0), rightRows: valueRows + rowsOf(missingH), total: (totalG, totalH),
+                         rows: totalCount, parent: parent, keepLastTie: false)
         consider(right.gain, threshold: right.threshold, leftBins: nil, missingLeft: false)
         return best
     }
 
-    /// Row-count limits on a side of a split, on the unrounded estimate x = hessian × rows per
-    /// hessian: round(x) ≥ minimum ⇔ x ≥ minimum − ½, and total − round(x) ≥ minimum ⇔
-    /// x < total − minimum + ½ (rounding half away from zero), so no rounding in the scan.
-    private struct RowBounds {
-        let leftAtLeast: Double
-        let leftBelow: Double
-        init(minimum: Int, total: Int) {
-            leftAtLeast = Double(minimum) - 0.5
-            leftBelow = Double(total - minimum) + 0.5
-        }
-    }
-
-    /// The best threshold t (bins ≤ t left, plus `from`) in one pass over a histogram's bins:
-    /// gain and bin, gain 0 when none is admissible. `keepLastTie` keeps the highest of equal gains.
-    private func scan(_ histogram: Histogram, bins: Int, from: (g: Double, h: Double), total: (g: Double, h: Double), perHessian: Double,
-                      bounds: RowBounds, parent: Double, keepLastTie: Bool) -> (gain: Double, threshold: Int) {
+    /// The best threshold t (bins ≤ t left, plus `from`) in one pass over a histogram's value
+    /// bins: gain and bin, gain 0 when none is admissible. `rightRows` are the right side's
+    /// estimated rows before any bin moves left. `keepLastTie` keeps the highest of equal gains.
+    private func scan(_ histogram: Histogram, counts: [Int], from: (g: Double, h: Double), rightRows: Int, total: (g: Double, h: Double),
+                      rows: Int, parent: Double, keepLastTie: Bool) -> (gain: Double, threshold: Int) {
         var bestGain = 0.0, bestThreshold = -1
         histogram.gradient.withUnsafeBufferPointer { gradients in
             histogram.hessian.withUnsafeBufferPointer { hessians in
-                var g = from.g, h = from.h
-                for t in 0..<bins {
-                    g += gradients[t]
-                    h += hessians[t]
-                    let rows = h * perHessian
-                    guard rows >= bounds.leftAtLeast, rows < bounds.leftBelow, h >= minHessian, total.h - h >= minHessian else { continue }
-                    let gain = score(g, h) + score(total.g - g, total.h - h) - parent
-                    if gain > 0, keepLastTie ? gain >= bestGain : gain > bestGain {
-                        bestGain = gain
-                        bestThreshold = t
+                counts.withUnsafeBufferPointer { counts in
+                    var g = from.g, h = from.h, rightRows = rightRows
+                    for t in 0..<counts.count {
+                        g += gradients[t]
+                        h += hessians[t]
+                        rightRows -= counts[t]
+                        guard rows - rightRows >= minSamplesLeaf, rightRows >= minSamplesLeaf, h >= minHessian, total.h - h >= minHessian else {
+                            continue
+                        }
+                        let gain = score(g, h) + score(total.g - g, total.h - h) - parent
+                        if gain > 0, keepLastTie ? gain >= bestGain : gain > bestGain {
+                            bestGain = gain
+                            bestThreshold = t
+                        }
                     }
                 }
             }

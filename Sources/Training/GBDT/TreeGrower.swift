@@ -66,9 +66,15 @@ struct TreeGrower {
             let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
             // The two children's best splits are independent: one on each of two cores.
-            let children = pool.map(2) { side in
+            var children = pool.map(2) { side in
                 side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, l2: split.childL2, parent: (node, true))
                           : makeLeaf(rows: right, histograms: rightHistograms, features: features, l2: split.childL2, parent: (node, false))
+            }
+            // As LightGBM: when neither sibling has rows for two leaves of the minimum size,
+            // neither is split (rows per side of a split are estimated, and could pass).
+            if left.count < 2 * finder.minSamplesLeaf, right.count < 2 * finder.minSamplesLeaf {
+                children[0].best = nil
+                children[1].best = nil
             }
             leaves[chosen] = children[0]
             leaves.append(children[1])
