@@ -21,8 +21,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// How long an idle thread keeps looking for work before it sleeps.
     static let spin: Duration = .microseconds(200)
 
+    /// - Parameter threads: at most the processors online: a spinning thread with no processor
+    ///   of its own would only take time from the others.
     public init(threads: Int) {
-        self.threads = max(1, threads)
+        self.threads = max(1, min(threads, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         shared = Shared()
         for _ in 1..<self.threads {
             var thread = pthread_t()
@@ -92,7 +94,12 @@ private final class Job: @unchecked Sendable {
     }
 
     func waitUntilDone() {
-        while done.load(ordering: .acquiring) < count {}
+        var spins = 0
+        while done.load(ordering: .acquiring) < count {
+            spins += 1
+            // A thread still at work may be waiting for this processor.
+            if spins & 1023 == 0 { sched_yield() }
+        }
     }
 }
 
@@ -147,6 +154,7 @@ private final class Shared: @unchecked Sendable {
             while generation.load(ordering: .acquiring) == seen, !stopping.load(ordering: .acquiring) {
                 spins += 1
                 guard spins & 1023 == 0 else { continue }
+                sched_yield()
                 let now = clock.now
                 if idleSince == nil { idleSince = now }
                 if now - idleSince! > WorkerPool.spin { sleep(whileAt: seen) }
