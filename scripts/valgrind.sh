@@ -30,4 +30,12 @@ for dir in fixtures/*/; do
     unset rc
   done
 done
+# One run of every plugin, models trained and scored (the training core's worker threads included).
+log="$work/model-clean-all.log"
+(cd "$work/model-clean" && valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  "$OLDPWD/$bin" check --quiet --no-cache --json "$work/r.json" >"$log" 2>&1) || rc=$?
+rc=${rc:-0}
+lost="$(grep -E 'definitely lost|indirectly lost' "$log" | sed 's/==[0-9]*==//' | tr -s ' ' | paste -sd';' -)"
+echo "model-clean every plugin: exit $rc;${lost:- no leaks reported}"
+[ "$rc" = 99 ] && failed=1
 exit $failed

@@ -58,15 +58,8 @@ public final class WorkerPool: @unchecked Sendable {
         job.work()
         job.waitUntilDone()
         shared.retire(job)
-        return Array(UnsafeMutableBufferPointer(start: results.baseAddress, count: count).moveInitializeRemaining())
-    }
-}
-
-extension UnsafeMutableBufferPointer {
-    /// The elements, moved out (left uninitialised).
-    fileprivate func moveInitializeRemaining() -> [Element] {
-        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            _ = buffer.moveInitialize(fromContentsOf: self)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            _ = buffer.moveInitialize(fromContentsOf: results)
             initialized = count
         }
     }
