@@ -87,7 +87,7 @@ struct DelimitedReader {
             // arrays' pages, which is as costly as parsing.
             let wavesChunks = chunks, waveOffsets = offsets
             columns.withUnsafeMutableBufferPointer { buffer in
-                let target = SharedColumns(buffer: buffer)
+                let target = SharedBuffer(buffer)
                 _ = Parallel.map(buffer.count, jobs: jobs) { c in
                     for (k, chunk) in wavesChunks.enumerated() { target.buffer[c].append(chunk.builders[c], lineOffset: waveOffsets[k]) }
                     return true
@@ -148,11 +148,6 @@ struct DelimitedReader {
     /// every chunk's parse.
     private struct SharedBytes: @unchecked Sendable {
         let buffer: UnsafeBufferPointer<UInt8>
-    }
-
-    /// The column builders being joined, each written by exactly one thread.
-    private struct SharedColumns: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<ColumnBuilder>
     }
 
     /// One chunk's columns, with the rows and the physical lines it held.

@@ -116,7 +116,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                 if rows.count == n {
                     // Leaves hold disjoint rows: each on its own core.
                     scores.withUnsafeMutableBufferPointer { buffer in
-                        let scores = SharedDoubles(buffer: buffer)
+                        let scores = SharedBuffer(buffer)
                         _ = pool.map(leafRows.count, parallel: n >= 10_000) { leaf in
                             let value = tree.leafValues[leaf]
                             for r in leafRows[leaf] { scores.buffer[Int(r) * k + c] += value }
@@ -128,7 +128,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                     let missing = mappers.map(\.missingBin)
                     let block = 1 << 14
                     scores.withUnsafeMutableBufferPointer { buffer in
-                        let scores = SharedDoubles(buffer: buffer)
+                        let scores = SharedBuffer(buffer)
                         _ = pool.map((n + block - 1) / block, parallel: n >= 10_000) { b in
                             for r in (b * block)..<min(n, (b + 1) * block) {
                                 scores.buffer[r * k + c] += tree.leafValues[tree.leaf({ Int(columns[$0][r]) }, missingBins: missing)]
@@ -169,7 +169,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         let block = 1 << 15
         let blocks = (n + block - 1) / block
         pairs.withUnsafeMutableBufferPointer { buffer in
-            let target = SharedFloats(buffer: buffer)
+            let target = SharedBuffer(buffer)
             _ = pool.map(blocks, parallel: blocks > 1) { b in
                 blockGradients(targets, scores: scores, output: c, outputs: k, range: (b * block)..<min(n, (b + 1) * block), pairs: target.buffer)
                 return true
@@ -260,9 +260,4 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         }
         return out
     }
-}
-
-/// A buffer threads write disjoint parts of.
-struct SharedDoubles: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Double>
 }

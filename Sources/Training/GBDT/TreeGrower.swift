@@ -34,13 +34,13 @@ struct TreeGrower {
         var scratch = [Float](repeating: 0, count: 2 * rows.count)
         return scratch.withUnsafeMutableBufferPointer { scratch in
             pairs.withUnsafeBufferPointer { pairs in
-                grow(rows: rows, features: features, pairs: SharedFloats(buffer: UnsafeMutableBufferPointer(mutating: pairs)),
-                     scratch: SharedFloats(buffer: scratch), learningRate: learningRate)
+                grow(rows: rows, features: features, pairs: SharedBuffer(UnsafeMutableBufferPointer(mutating: pairs)),
+                     scratch: SharedBuffer(scratch), learningRate: learningRate)
             }
         }
     }
 
-    private func grow(rows: [Int32], features: [Int], pairs: SharedFloats, scratch: SharedFloats,
+    private func grow(rows: [Int32], features: [Int], pairs: SharedBuffer<Float>, scratch: SharedBuffer<Float>,
                       learningRate: Double) -> (Tree, [[Int32]]) {
         var tree = Tree()
         let rootHistograms = histograms(rows: rows, features: features, pairs: pairs, scratch: scratch)
@@ -133,7 +133,7 @@ struct TreeGrower {
         for (l, r) in parts { leftStarts.append(leftStarts.last! + l.count); rightStarts.append(rightStarts.last! + r.count) }
         func joined(left: Bool, _ starts: [Int]) -> [Int32] {
             [Int32](unsafeUninitializedCapacity: starts.last!) { buffer, count in
-                let target = SharedInt32s(buffer: buffer)
+                let target = SharedBuffer(buffer)
                 _ = pool.map(parts.count) { k in
                     (left ? parts[k].0 : parts[k].1).withUnsafeBufferPointer { part in
                         _ = UnsafeMutableBufferPointer(rebasing: target.buffer[starts[k]..<starts[k + 1]]).initialize(from: part)
@@ -169,7 +169,7 @@ struct TreeGrower {
     /// are already in order), the leaf's gradients are gathered once into its rows' order
     /// (LightGBM's "ordered gradients"), so each feature's pass reads them sequentially and
     /// gathers only its bins.
-    private func histograms(rows: [Int32], features: [Int], pairs: SharedFloats, scratch: SharedFloats) -> [Histogram] {
+    private func histograms(rows: [Int32], features: [Int], pairs: SharedBuffer<Float>, scratch: SharedBuffer<Float>) -> [Histogram] {
         let ordered: UnsafeMutableBufferPointer<Float>
         if rows.count == pairs.buffer.count / 2 {
             ordered = pairs.buffer
@@ -188,7 +188,7 @@ struct TreeGrower {
             }
             ordered = UnsafeMutableBufferPointer(rebasing: scratch.buffer[0..<(2 * rows.count)])
         }
-        let gathered = SharedFloats(buffer: ordered)
+        let gathered = SharedBuffer(ordered)
         // Features in groups, a group to a task: each task reads the leaf's rows and gradient
         // pairs once, tile by tile, for all its features. Two groups a thread balance the load.
         let groupSize = max(2, (features.count + 2 * jobs - 1) / (2 * jobs))
@@ -211,14 +211,4 @@ struct TreeGrower {
         guard let first = arrays.first else { return body(pointers) }
         return first.withUnsafeBufferPointer { withBuffers(arrays.dropFirst(), pointers + [$0], body) }
     }
-}
-
-/// A buffer threads write disjoint slices of, or only read.
-struct SharedFloats: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Float>
-}
-
-/// A buffer threads write disjoint slices of.
-struct SharedInt32s: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Int32>
 }
