@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["GateKit", "XMLWriting"]),
 
         // MARK: Plugins
-        .target(name: "DataValidation", dependencies: ["GateKit", "Tabular"], path: "Plugins/DataValidation"),
+        .target(name: "DataValidation", dependencies: ["GateKit", "Tabular", "Training"], path: "Plugins/DataValidation"),
         .target(name: "ModelRuns", dependencies: ["GateKit", "Training"]),
         .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation"),
         .target(name: "Behavioural", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Behavioural"),

@@ -34,8 +34,12 @@ public struct BehaviouralPlugin: Plugin {
                                            message: "behavioural tests compare one score per row: binary and regression tasks") }
         }
         return tests.enumerated().map { index, test in
-            BehaviouralTestRun(test: test, run: run, candidate: candidate, baseline: run.baselineModel,
-                               context: context, seed: context.seed &+ UInt64(index)).result()
+            let jobs = context.jobs
+            let score: @Sendable (Table) -> [Double] = { candidate.scores($0, jobs: jobs) }
+            var baseline: (@Sendable (Table) -> [Double])?
+            if run.baselineModel != nil, run.incomparable == nil { baseline = { run.baselineScores($0, jobs: jobs) ?? [] } }
+            return BehaviouralTestRun(test: test, run: run, candidate: score, baseline: baseline,
+                                      context: context, seed: context.seed &+ UInt64(index)).result()
         }
     }
 }
@@ -44,8 +48,10 @@ public struct BehaviouralPlugin: Plugin {
 struct BehaviouralTestRun {
     let test: BehaviouralTest
     let run: ModelRun
-    let candidate: TrainedModel
-    let baseline: TrainedModel?
+    /// Scores of the candidate and (when it can read head's rows) the baseline model, for rows
+    /// named as head names them.
+    let candidate: @Sendable (Table) -> [Double]
+    let baseline: (@Sendable (Table) -> [Double])?
     let context: PluginContext
     let seed: UInt64
 
@@ -62,19 +68,25 @@ struct BehaviouralTestRun {
         do {
             let mine = try outcome(candidate)
             let theirs = try baseline.map { model throws(Perturbation.Failure) in try outcome(model) }
-            return judge(mine, baseline: theirs)
+            var checked = judge(mine, baseline: theirs)
+            if let why = run.incomparable, case .object(var fields) = checked.details {
+                fields.append(("baseline_model", .string("not comparable: \(why)")))
+                checked.details = .object(fields)
+                if checked.status == .fail { checked.message += " (not compared with the baseline model: \(why))" }
+            }
+            return checked
         } catch {
             return CheckResult(id: id, status: .error, title: test.name, message: "could not run the test: \(error.description)")
         }
     }
 
-    private func outcome(_ model: TrainedModel) throws(Perturbation.Failure) -> Outcome {
+    private func outcome(_ model: @Sendable (Table) -> [Double]) throws(Perturbation.Failure) -> Outcome {
         switch test.kind {
         case .directional, .invariance:
             let feature = test.feature ?? ""
             let table = run.holdout
             let changed = try Perturbation.apply(test.change ?? .shuffle, to: feature, in: table, seed: seed)
-            let before = model.scores(table, jobs: context.jobs), after = model.scores(changed, jobs: context.jobs)
+            let before = model(table), after = model(changed)
             var outcome = Outcome(passed: [], offending: [])
             let old = table.column(feature)!, new = changed.column(feature)!
             for r in 0..<table.rowCount {
@@ -97,7 +109,7 @@ struct BehaviouralTestRun {
                 throw .missingColumn("\(path) (the cases file could not be read at head)")
             }
             guard let expected = cases.column(run.task.target) else { throw .missingColumn(run.task.target) }
-            let scores = model.scores(cases, jobs: context.jobs)
+            let scores = model(cases)
             var outcome = Outcome(passed: [], offending: [])
             for r in 0..<cases.rowCount {
                 let want = expected.text(at: r)

@@ -15,6 +15,8 @@ public struct DataValidationPlugin: Plugin {
         CheckDescription("label-drift", "PSI of the target's distribution, judged like drift"),
         CheckDescription("duplicates", "more than 5% of training rows repeat an earlier row (warn)"),
         CheckDescription("leakage", "holdout rows also in train: any warns, more than 1% fails"),
+        CheckDescription("missing-target", "rows without a label, left out of training and scoring: warns when their share grew, fails when no row has one"),
+        CheckDescription("target-leakage/COL", "a feature that restates the label: values one to one with its classes, or a single-feature AUC / R² ≥ 0.99 on held-out rows (fail)"),
     ]
 
     public init() {}
@@ -45,6 +47,8 @@ public struct DataValidationPlugin: Plugin {
                               baseline: input.baseline?.column(column.name), policy: policy).result()
         }
         checks.append(labelDrift(input))
+        checks.append(MissingTargetCheck(input: input).result())
+        checks += TargetLeakageCheck(input: input).results()
         checks.append(DuplicatesCheck(input: input).result())
         checks.append(LeakageCheck(input: input).result())
         // The file each check judges, for CI annotations that point at the data, not the config.

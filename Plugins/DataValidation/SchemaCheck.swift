@@ -24,8 +24,13 @@ struct SchemaCheck {
 
         if let baseline = input.baseline {
             let baseNames = Set(baseline.columnNames), headNames = Set(train.columnNames)
-            let removed = baseline.columnNames.filter { !headNames.contains($0) }
-            let added = train.columnNames.filter { !baseNames.contains($0) }
+            let renames = Self.renames(baseline, train)
+            let renamedOld = Set(renames.map(\.old)), renamedNew = Set(renames.map(\.new))
+            let removedAll = baseline.columnNames.filter { !headNames.contains($0) && !renamedOld.contains($0) }
+            // A column no model read (features.ignore at either side) can go without breaking one.
+            let ignored = Set(config.features.ignore + (input.context.baseline.configuration?.features.ignore ?? []))
+            let removed = removedAll.filter { !ignored.contains($0) }, removedIgnored = removedAll.filter { ignored.contains($0) }
+            let added = train.columnNames.filter { !baseNames.contains($0) && !renamedNew.contains($0) }
             let changed: [TypeChange] = baseline.columns.compactMap { old in
                 guard let new = train.column(old.name), new.kind != old.kind else { return nil }
                 return TypeChange(column: old.name, baseline: old.kind, head: new.kind)
@@ -34,10 +39,16 @@ struct SchemaCheck {
             if !changed.isEmpty {
                 problems.append("changed type of " + changed.map { "'\($0.column)' (\($0.baseline.rawValue) → \($0.head.rawValue))" }.joined(separator: ", "))
             }
+            for rename in renames {
+                notes.append("renamed '\(rename.old)' → '\(rename.new)' (same values in \(Presentation.fraction(rename.agreement)) of rows)")
+            }
+            if !removedIgnored.isEmpty { notes.append("removed \(Self.list(removedIgnored)), listed in features.ignore") }
             if !added.isEmpty { notes.append("added \(Self.list(added))") }
             details += [
                 ("removed", .strings(removed)),
+                ("removed_ignored", .strings(removedIgnored)),
                 ("added", .strings(added)),
+                ("renamed", .array(renames.map { .object([("old", .string($0.old)), ("new", .string($0.new)), ("agreement", .number($0.agreement))]) })),
                 ("type_changed", .array(changed.map { .object([("column", .string($0.column)), ("baseline", .string($0.baseline.rawValue)), ("head", .string($0.head.rawValue))]) })),
             ]
         } else {
@@ -71,17 +82,24 @@ struct SchemaCheck {
         }
         details.append(("invalid_values", .array(invalid)))
 
-        let status: Status = !problems.isEmpty ? .fail : (notes.contains { $0.hasPrefix("added") } ? .warn : .pass)
+        let changes = notes.filter { $0.hasPrefix("added") || $0.hasPrefix("renamed") || $0.hasPrefix("removed") }
+        let status: Status = !problems.isEmpty ? .fail : (changes.isEmpty ? .pass : .warn)
         let message: String
         switch status {
         case .fail: message = (problems + notes).joined(separator: "; ") + ". Restore the columns or update the pipeline that reads them."
-        case .warn: message = notes.joined(separator: "; ") + ": new model inputs, check that they are intended."
+        case .warn: message = notes.joined(separator: "; ") + ": the model's inputs changed; check that this is intended."
         default: message = notes.isEmpty ? "\(train.columns.count) columns, same names and types as the baseline" : notes.joined(separator: "; ")
         }
         return CheckResult(id: id, status: status, title: title, message: message,
                            metric: "columns", value: Double(train.columns.count),
                            baseline: input.baseline.map { Double($0.columns.count) },
                            details: .object(details))
+    }
+
+    /// Renamed columns, found when both files were read whole (a stream keeps no row values).
+    static func renames(_ baseline: DataSet, _ head: DataSet) -> [RenameDetection.Rename] {
+        guard case .memory(let old) = baseline, case .memory(let new) = head else { return [] }
+        return RenameDetection.renames(from: old, to: new)
     }
 
     static func list(_ names: [String]) -> String {

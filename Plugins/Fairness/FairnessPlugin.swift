@@ -136,6 +136,10 @@ struct FairnessEvaluation {
             let failure = result(.fail, "\(rule.metric) \(shown) by \(name) is below \(Self.format(minimum))\(smallNote)", threshold: minimum)
             return failure.judgedAgainstBaseline(baselineFailsAsBadly: (base ?? .infinity) <= value, strict: strict)
         }
+        if let why = run.incomparable {
+            return result(.warn, "\(rule.metric) by \(name): \(shown)\(smallNote); max_increase not judged, the baseline model is not comparable: \(why)",
+                          threshold: rule.fail ?? rule.min)
+        }
         if let base, base.isFinite {
             let worsening = higherIsFairer ? base - value : value - base
             if worsening > policy.maxIncrease {
@@ -182,6 +186,11 @@ struct FairnessEvaluation {
                 return CheckResult(id: id, status: .fail, title: "\(metric) by \(name)",
                                    message: "\(metric) by \(name) grew from \(Self.format(base)) to \(Self.format(value)), more than max_increase \(Self.format(policy.maxIncrease))",
                                    metric: metric, value: value, baseline: base, threshold: base + policy.maxIncrease, details: details)
+            }
+            if let why = run.incomparable {
+                return CheckResult(id: id, status: .warn, title: "\(metric) by \(name)",
+                                   message: "\(metric) by \(name): \(Self.format(value)); max_increase not judged, the baseline model is not comparable: \(why)",
+                                   metric: metric, value: value, details: details)
             }
             return CheckResult(id: id, status: .pass, title: "\(metric) by \(name)", message: "\(metric) by \(name): \(Self.format(value))",
                                metric: metric, value: value, baseline: base, details: details)

@@ -17,6 +17,13 @@ struct MetricJudgement {
     let maxDrop: Double?
     let rows: Int
     var extraDetails: [(String, JSONValue)] = []
+    /// Why the baseline model cannot be compared with the candidate here; the check then judges
+    /// the candidate alone (`min`) and otherwise warns, naming the reason.
+    var incomparable: String? = nil
+    /// `checks.strict`: a failure the baseline shares still fails.
+    var strict = false
+    /// Appended to every message: which rows the comparison was made on, when some were left out.
+    var rowsNote: String? = nil
 
     func result() -> CheckResult {
         var details: [(String, JSONValue)] = [("candidate", .number(candidate)), ("baseline", .number(baseline)),
@@ -28,8 +35,9 @@ struct MetricJudgement {
         }
         details += extraDetails
         let name = metric.rawValue
+        let suffix = rowsNote.map { " (\($0))" } ?? ""
         func result(_ status: Status, _ message: String, threshold: Double?) -> CheckResult {
-            CheckResult(id: id, status: status, title: title, message: message, metric: name, value: candidate, baseline: baseline,
+            CheckResult(id: id, status: status, title: title, message: message + suffix, metric: name, value: candidate, baseline: baseline,
                         threshold: threshold, details: .object(details))
         }
         guard candidate.isFinite else {
@@ -37,7 +45,10 @@ struct MetricJudgement {
         }
         if let minimum, candidate < minimum {
             let failure = result(.fail, "\(name) \(Self.format(candidate)) is below the minimum \(Self.format(minimum))", threshold: minimum)
-            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (baseline ?? .infinity) <= candidate, strict: false)
+            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (baseline ?? .infinity) <= candidate, strict: strict)
+        }
+        if let incomparable {
+            return result(.warn, "\(name) \(Self.format(candidate)); not compared with the baseline model: \(incomparable)", threshold: minimum)
         }
         guard let baseline, baseline.isFinite else {
             return result(.pass, "\(name) \(Self.format(candidate)); no baseline model to compare with", threshold: minimum)

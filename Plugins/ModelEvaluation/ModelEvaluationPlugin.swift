@@ -47,6 +47,12 @@ struct Evaluation {
     var baseline: ScoredHoldout? { run.baseline }
     var paired: Bool { run.paired }
     var notes: [(String, JSONValue)] { run.notes }
+    /// Which holdout rows the comparison used, when some were left out (rows a model trained on).
+    var rowsNote: String? {
+        guard case .object(let fields)? = notes.first(where: { $0.0 == "left_out" })?.1,
+              let why = fields.first(where: { $0.0 == "why" })?.1.stringValue else { return nil }
+        return why
+    }
 
     init(context: PluginContext) throws(ModelError) {
         self.context = context
@@ -85,7 +91,8 @@ struct Evaluation {
         return MetricJudgement(id: id, title: title, metric: metric, candidate: sample.value(metric), baseline: baseSample?.value(metric),
                                interval: interval, minimum: policy.min?.first { $0.metric == metric.rawValue }?.value,
                                maxDrop: maxDrops.first { $0.metric == metric.rawValue }?.value, rows: candidate.rows,
-                               extraDetails: notes + [("paired", .bool(paired))]).result()
+                               extraDetails: notes + [("paired", .bool(paired))], incomparable: run.incomparable,
+                               strict: context.policy.strict, rowsNote: rowsNote).result()
     }
 
     /// The primary metric within each value of `column` on the holdout.

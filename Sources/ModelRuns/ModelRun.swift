@@ -17,13 +17,25 @@ public struct ModelRun: Sendable {
     /// The fitted models, when trained (not in predictions mode).
     public let candidateModel: TrainedModel?
     public let baselineModel: TrainedModel?
-    /// Facts for reports: the mode, where the holdout came from, both models on the baseline's holdout.
+    /// Facts for reports: the mode, where the holdout came from, rows left out of the comparison,
+    /// renamed columns, both models on the baseline's holdout.
     public let notes: [(String, JSONValue)]
+    /// How the baseline model reads head's rows (renamed columns); nil without a baseline model.
+    public let baselineView: BaselineView?
+    /// Why the two models cannot be compared on head's rows (features the baseline model learned
+    /// from are missing or retyped at head); nil when they can, or when there is no baseline.
+    public let incomparable: String?
+
+    /// The baseline model's scores for rows given as head names them (through renamed columns);
+    /// nil without a baseline model or when it cannot read head's rows.
+    public func baselineScores(_ table: Table, jobs: Int) -> [Double]? {
+        guard let baselineModel, let baselineView, incomparable == nil else { return nil }
+        return baselineModel.scores(baselineView.apply(table), jobs: jobs)
+    }
 
     public init(context: PluginContext, primary: WeightedMetrics.Name) throws(ModelError) {
         guard let config = context.head.configuration, let headTrain = context.head.train else { throw .training("head has no training data") }
         task = try LearningTask(configuration: config, train: headTrain)
-        let jobs = context.jobs, seed = context.seed
         var notes: [(String, JSONValue)] = []
 
         if config.data.predictions != nil {
@@ -49,53 +61,132 @@ public struct ModelRun: Sendable {
             }
             candidateModel = nil
             baselineModel = nil
+            baselineView = nil
+            incomparable = nil
         } else {
-            let (trainRows, holdout) = context.head.holdout.map { (headTrain, $0) } ?? HoldoutSplit.split(headTrain, seed: seed)
-            self.holdout = holdout
-            if context.head.holdout == nil { notes.append(("holdout", "a seeded 20% of head's train (no data.holdout)")) }
-            let split = context.head.holdout == nil
-            let spec = Self.sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
-            let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, dataHash: context.head.contentHashes["train"], split: split,
-                                                                   spec: spec, seed: seed, jobs: jobs, cache: context.cache,
-                                                                   progress: Self.progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
-            context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
-            if let file = context.head.streamed["train"] {
-                notes.append(("data_sample", .string("\(context.head.label(config.data.train)) is larger than the memory this run may use (\(MemoryBudget.text(file.bytes))): models train on a seeded sample of \(file.sampledRows) of its \(file.rows) rows")))
-            }
-            if let limit = spec.sampleRows, trainRows.rowCount > limit {
-                let why = config.model.sampleRows != nil ? "model.sample_rows" : "the default for \(MemoryBudget.text(context.memory.available)) of memory; set model.sample_rows to choose"
-                notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows, stratified by label (\(why))")))
-            }
-            candidateModel = model
-            candidate = ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes)
-            if let baseTable = context.baseline.train {
-                let baseConfig = context.baseline.configuration ?? config
-                let baseTask = try LearningTask(configuration: baseConfig, train: baseTable)
-                let split = context.baseline.holdout == nil
-                let baseTrain = split ? HoldoutSplit.split(baseTable, seed: seed).train : baseTable
-                let baseSpec = Self.sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
-                let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, dataHash: context.baseline.contentHashes["train"],
-                                                                  split: split, spec: baseSpec, seed: seed, jobs: jobs, cache: context.cache,
-                                                                  progress: Self.progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
-                context.log(cached ? "model: baseline model reused from the cache" : "model: baseline model trained")
-                baselineModel = baseModel
-                baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(holdout, jobs: jobs), classes: baseTask.classes)
-                paired = true
-                // Both models on the baseline's own holdout too, for a reviewer's comparison.
-                let baseHoldout = context.baseline.holdout ?? HoldoutSplit.split(baseTable, seed: seed).holdout
-                let onBase = [("baseline_model", baseModel, baseTask.classes), ("candidate_model", model, task.classes)].map { name, m, classes in
-                    (name, JSONValue.number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: m.scores(baseHoldout, jobs: jobs), classes: classes)
-                        .sample(primary)?.value(primary)))
-                }
-                notes.append(("on_baseline_holdout", .object([("metric", .string(primary.rawValue))] + onBase)))
-            } else {
-                baseline = nil
-                baselineModel = nil
-                paired = false
-            }
+            let trained = try Self.trained(context: context, config: config, task: task, headTrain: headTrain, primary: primary)
+            holdout = trained.holdout
+            candidate = trained.candidate
+            baseline = trained.baseline
+            paired = trained.baseline != nil
+            candidateModel = trained.candidateModel
+            baselineModel = trained.baselineModel
+            baselineView = trained.view
+            incomparable = trained.view?.incomparable
+            notes += trained.notes
             notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         }
         self.notes = notes
+    }
+
+    /// Both models trained and scored as SPEC §3 says: the candidate on head's training rows, the
+    /// baseline model on the baseline's, each side split by row content when it has no holdout
+    /// file (`ContentSplit`), both scored on head's holdout rows that neither trained on.
+    private struct Trained {
+        var holdout: Table
+        var candidate: ScoredHoldout
+        var baseline: ScoredHoldout?
+        var candidateModel: TrainedModel
+        var baselineModel: TrainedModel?
+        var view: BaselineView?
+        var notes: [(String, JSONValue)] = []
+    }
+
+    private static func trained(context: PluginContext, config: Configuration, task: LearningTask, headTrain: Table,
+                                primary: WeightedMetrics.Name) throws(ModelError) -> Trained {
+        let jobs = context.jobs, seed = context.seed
+        var notes: [(String, JSONValue)] = []
+        let baseTable = context.baseline.train
+        let baseConfig = context.baseline.configuration ?? config
+        var baseTask: LearningTask?
+        if let baseTable { baseTask = try LearningTask(configuration: baseConfig, train: baseTable) }
+        let renames = baseTable.map { RenameDetection.renames(from: $0, to: headTrain) } ?? []
+        let split = ContentSplit(keys: ContentSplit.keys(head: task.features, baseline: baseTask?.features, target: task.target,
+                                                         baselineTarget: baseTask?.target,
+                                                         renames: Dictionary(renames.map { ($0.old, $0.new) }, uniquingKeysWith: { a, _ in a })),
+                                 seed: seed)
+
+        // Head: its holdout file, or the rows the content split holds out.
+        let headSplit = context.head.holdout == nil
+        let trainRows: Table, fullHoldout: Table
+        if let file = context.head.holdout {
+            (trainRows, fullHoldout) = (headTrain, file)
+        } else {
+            let rows = split.split(headTrain, role: .head)
+            (trainRows, fullHoldout) = (headTrain.rows(rows.train), headTrain.rows(rows.holdout))
+            notes.append(("holdout", "a seeded 20% of head's train, chosen by row content (no data.holdout)"))
+        }
+        // The baseline: the same rule at its revision, so an unchanged row is on the same side.
+        let baseSplit = context.baseline.holdout == nil
+        let baseTrain = baseTable.map { table in baseSplit ? table.rows(split.split(table, role: .baseline).train) : table }
+        let view = baseTask.map { baseTask in
+            BaselineView(features: baseTask.features.compactMap { name in baseTrain?.column(name).map { (name, $0.kind) } },
+                         head: fullHoldout, renames: renames)
+        }
+        let unseen: [(headName: String, baselineLevels: Set<String>)] = view?.incomparable != nil ? [] : (baseTask?.features ?? []).compactMap { name in
+            guard let column = baseTrain?.column(name), column.kind == .categorical else { return nil }
+            return (view?.headToBaseline.first { $0.value == name }?.key ?? name, EvaluationRows.levels(of: column))
+        }
+        // Content-split sides cannot overlap (identical rows share a side); a holdout file can.
+        let rows = EvaluationRows(holdout: fullHoldout, split: split, baselineTrain: view?.incomparable == nil ? baseTrain : nil,
+                                  headTrain: trainRows, checkOverlap: !(headSplit && (baseTable == nil || baseSplit)), unseen: unseen)
+        guard !rows.kept.isEmpty else { throw .noComparisonRows(rows.summary) }
+        let holdout = rows.leftOutCount > 0 ? fullHoldout.rows(rows.kept) : fullHoldout
+        if rows.leftOutCount > 0 {
+            notes.append(("left_out", rows.note))
+            context.log("model: \(rows.summary)")
+        }
+
+        let spec = sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
+        let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, rowKeys: split.rowKeys(trainRows, role: .head),
+                                                               dataHash: context.head.contentHashes["train"],
+                                                               split: headSplit ? split.description : "holdout file", spec: spec, seed: seed,
+                                                               jobs: jobs, cache: context.cache,
+                                                               progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
+        context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
+        if let file = context.head.streamed["train"] {
+            notes.append(("data_sample", .string("\(context.head.label(config.data.train)) is larger than the memory this run may use (\(MemoryBudget.text(file.bytes))): models train on a seeded sample of \(file.sampledRows) of its \(file.rows) rows")))
+        }
+        if let limit = spec.sampleRows, trainRows.rowCount > limit {
+            let why = config.model.sampleRows != nil ? "model.sample_rows" : "the default for \(MemoryBudget.text(context.memory.available)) of memory; set model.sample_rows to choose"
+            notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows chosen by row content, stratified by label (\(why))")))
+        }
+        var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes),
+                             baseline: nil, candidateModel: model, baselineModel: nil, view: view)
+
+        if let baseTable, let baseTrain, let baseTask, let view {
+            let baseSpec = sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
+            let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: split.rowKeys(baseTrain, role: .baseline),
+                                                              dataHash: context.baseline.contentHashes["train"],
+                                                              split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed,
+                                                              jobs: jobs, cache: context.cache,
+                                                              progress: progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
+            context.log(cached ? "model: baseline model reused from the cache" : "model: baseline model trained")
+            result.baselineModel = baseModel
+            if let why = view.incomparable {
+                notes.append(("baseline_model", .string("not comparable: \(why)")))
+            } else {
+                result.baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(view.apply(holdout), jobs: jobs), classes: baseTask.classes)
+                if !view.mapped.isEmpty {
+                    notes.append(("renamed", .string("the baseline model read renamed columns under their old names: "
+                        + view.mapped.map { "\($0.old) → \($0.new)" }.joined(separator: ", "))))
+                }
+            }
+            // Both models on the baseline's own holdout too, for a reviewer's comparison.
+            let baseHoldout = context.baseline.holdout ?? baseTable.rows(split.split(baseTable, role: .baseline).holdout)
+            let asHead = baseHoldout.renamingColumns(Dictionary(view.mapped.map { ($0.old, $0.new) }, uniquingKeysWith: { a, _ in a }))
+            var onBase: [(String, JSONValue)] = [("metric", .string(primary.rawValue))]
+            onBase.append(("baseline_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
+                                                                   classes: baseTask.classes).sample(primary)?.value(primary))))
+            if task.features.allSatisfy({ asHead.column($0) != nil }) {
+                onBase.append(("candidate_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: model.scores(asHead, jobs: jobs),
+                                                                        classes: task.classes).sample(primary)?.value(primary))))
+            }
+            notes.append(("on_baseline_holdout", .object(onBase)))
+        }
+        notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
+        result.notes = notes
+        return result
     }
 
     /// Reports boosting progress as trees done and rows per second, for a terminal.

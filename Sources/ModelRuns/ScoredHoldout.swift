@@ -65,14 +65,3 @@ public struct ScoredHoldout: Sendable {
         }
     }
 }
-
-/// A seeded 80/20 split of a table, for a side without a holdout file.
-public enum HoldoutSplit {
-    public static func split(_ table: Table, seed: UInt64) -> (train: Table, holdout: Table) {
-        var train: [Int] = [], holdout: [Int] = []
-        for r in 0..<table.rowCount {
-            if Mixing.mix64(seed ^ (UInt64(r) &* 0xD6E8_FEB8_6659_FD93)) % 5 == 0 { holdout.append(r) } else { train.append(r) }
-        }
-        return (table.rows(train), table.rows(holdout))
-    }
-}

@@ -20,8 +20,10 @@ public struct LearningTask: Sendable {
             .union(Set(configuration.features.protected).subtracting(configuration.features.useProtected))
         features = train.columnNames.filter { !excluded.contains($0) }
         let levels = CategoricalProfile(column: label).counts.map(\.level)
+        guard !levels.isEmpty else { throw .noLabels(target) }
         switch kind {
         case .binary:
+            guard levels.count >= 2 else { throw .oneClass(target, levels[0]) }
             if let given = configuration.positive {
                 guard levels.contains(given) else { throw .unknownPositive(given, levels) }
                 positive = given
@@ -70,6 +72,10 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case nonNumericTarget(String)
     case unsupported(String)
     case training(String)
+    case noLabels(String)
+    case oneClass(String, String)
+    /// No holdout row is left that neither model trained on; the reason lists what was left out.
+    case noComparisonRows(String)
 
     public var description: String {
         switch self {
@@ -79,6 +85,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         case .nonNumericTarget(let t): "task: regression needs a numeric target, and '\(t)' is not"
         case .unsupported(let what): what
         case .training(let why): "training failed: \(why)"
+        case .noLabels(let t): "no row of the training data has a value in the target column '\(t)'; label the rows, or point target: at the label column"
+        case .oneClass(let t, let level): "the target '\(t)' has one class ('\(level)') in the training data; a binary task needs rows of both classes"
+        case .noComparisonRows(let why): "no holdout row is left to compare the models on (\(why)); keep holdout rows out of the training data"
         }
     }
 }
@@ -89,11 +98,15 @@ public enum TrainedModel: Sendable, Codable {
     case logistic(LogisticRegression)
     case ridge(RidgeRegression)
 
-    public static func train(_ task: LearningTask, on table: Table, spec: ModelSpec, seed: UInt64, jobs: Int,
+    /// - Parameter rowKeys: each row's content fingerprint (`ContentSplit.rowKeys`): a sample
+    ///   (`spec.sampleRows`) keeps the rows with the smallest seeded keys, so that it does not
+    ///   move when a PR removes or reorders other rows. Nil: keys from every column.
+    public static func train(_ task: LearningTask, on table: Table, rowKeys: [UInt64]? = nil, spec: ModelSpec, seed: UInt64, jobs: Int,
                              progress: (@Sendable (Int) -> Void)? = nil) throws(ModelError) -> TrainedModel {
         guard var labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
         if let limit = spec.sampleRows, labelled.rows.count > limit {
-            labelled = sample(labelled, to: limit, seed: seed, task: task)
+            let keys = rowKeys ?? RowHashing.hashes(table, columns: table.columnNames)
+            labelled = sample(labelled, to: limit, keys: labelled.rows.map { keys[$0] }, seed: seed, task: task)
         }
         let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
         switch spec.kind {
@@ -132,11 +145,13 @@ public enum TrainedModel: Sendable, Codable {
     /// The model for `task` on `table`, from the cache when an identical training ran before.
     ///
     /// The key covers everything a model depends on: the training core's version, the data's
-    /// content hash, the task, the model spec, the holdout split and the seed.
-    public static func cached(_ task: LearningTask, on table: Table, dataHash: String?, split: Bool, spec: ModelSpec, seed: UInt64,
-                              jobs: Int, cache: (any ArtifactCache)?,
+    /// content hash, the task, the model spec, the holdout split's rule and the seed.
+    public static func cached(_ task: LearningTask, on table: Table, rowKeys: [UInt64]? = nil, dataHash: String?, split: String, spec: ModelSpec,
+                              seed: UInt64, jobs: Int, cache: (any ArtifactCache)?,
                               progress: (@Sendable (Int) -> Void)? = nil) throws(ModelError) -> (model: TrainedModel, cached: Bool) {
-        guard let cache, let dataHash else { return (try train(task, on: table, spec: spec, seed: seed, jobs: jobs, progress: progress), false) }
+        guard let cache, let dataHash else {
+            return (try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress), false)
+        }
         let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
                                    task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
                                    "\(spec)"].joined(separator: "\u{0}"))
@@ -145,7 +160,7 @@ public enum TrainedModel: Sendable, Codable {
         if let bytes = cache.load(key), let model = try? decoder.decode(TrainedModel.self, from: Data(bytes)) {
             return (model, true)
         }
-        let model = try train(task, on: table, spec: spec, seed: seed, jobs: jobs, progress: progress)
+        let model = try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let data = try? encoder.encode(model) { cache.store(key, [UInt8](data)) }
@@ -153,8 +168,10 @@ public enum TrainedModel: Sendable, Codable {
     }
 
     /// A seeded sample of at most `limit` labelled rows, stratified by label for classification
-    /// (each class keeps its share), in the original row order (`model.sample_rows`).
-    static func sample(_ labelled: (rows: [Int], binary: [Bool], classes: [Int], values: [Double]), to limit: Int, seed: UInt64,
+    /// (each class keeps its share), in the original row order (`model.sample_rows`). Within a
+    /// class the rows with the smallest seeded content keys are kept: a row's membership depends
+    /// on its own content, not on its position or on which other rows exist.
+    static func sample(_ labelled: (rows: [Int], binary: [Bool], classes: [Int], values: [Double]), to limit: Int, keys: [UInt64], seed: UInt64,
                        task: LearningTask) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double]) {
         let n = labelled.rows.count
         let strata: [Int] = switch task.kind {
@@ -164,13 +181,13 @@ public enum TrainedModel: Sendable, Codable {
         }
         var byStratum: [Int: [Int]] = [:]
         for i in 0..<n { byStratum[strata[i], default: []].append(i) }
+        let salt = Mixing.mix64(seed ^ 0x5A3B_1E5E)
         var keep: [Int] = []
-        var rng = SeededRandom(seed: seed ^ 0x5A3B_1E5E)
         for stratum in byStratum.keys.sorted() {
-            var members = byStratum[stratum]!
+            let members = byStratum[stratum]!
             let quota = Int((Double(members.count) * Double(limit) / Double(n)).rounded())
-            for i in 0..<min(quota, members.count) { members.swapAt(i, i + Int(rng.next() % UInt64(members.count - i))) }
-            keep += members.prefix(quota)
+            let ranked = members.map { (Mixing.mix64(keys[$0] ^ salt), $0) }.sorted { $0 < $1 }
+            keep += ranked.prefix(quota).map(\.1)
         }
         keep.sort()
         return (keep.map { labelled.rows[$0] },

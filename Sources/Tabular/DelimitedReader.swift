@@ -346,7 +346,7 @@ struct DelimitedReader {
         cursor.skipLineEnd()
         var seen = Set<String>()
         for (index, name) in names.enumerated() {
-            if name.isEmpty { names[index] = "column_\(index + 1)" }
+            if name.isEmpty { names[index] = "unnamed column \(index + 1)" }
             guard seen.insert(names[index]).inserted else { throw .duplicateColumn(file: file, name: names[index]) }
         }
         return names

@@ -5,10 +5,15 @@
 /// files with different category orders gets the same fingerprint. With 64 bits, a false
 /// match among a million rows has a probability of about 3 × 10⁻⁸.
 public enum RowHashing {
-    public static func hashes(_ table: Table, columns names: [String]) -> [UInt64] {
+    /// - Parameter keepingAbsent: hash a column the table lacks as all-missing (so that two
+    ///   tables keyed on the same list stay comparable) instead of skipping it.
+    public static func hashes(_ table: Table, columns names: [String], keepingAbsent: Bool = false) -> [UInt64] {
         var acc = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: table.rowCount)
         for name in names {
-            guard let column = table.column(name) else { continue }
+            guard let column = table.column(name) else {
+                if keepingAbsent { for i in acc.indices { acc[i] = combine(acc[i], 0x9E37_79B9_7F4A_7C15) } }
+                continue
+            }
             acc.withUnsafeMutableBufferPointer { acc in
                 switch column.storage {
                 case .numeric(let values):
@@ -33,13 +38,13 @@ public enum RowHashing {
     static func combine(_ acc: UInt64, _ value: UInt64) -> UInt64 { mix(acc ^ value) &+ 0x632B_E59B_D9B4_E019 }
 
     @inline(__always)
-    static func valueHash(_ v: Double) -> UInt64 {
+    public static func valueHash(_ v: Double) -> UInt64 {
         if v.isNaN { return 0x9E37_79B9_7F4A_7C15 }
         return mix((v == 0 ? 0.0 : v).bitPattern)
     }
 
     /// Text hashes agree with numbers written the same way, so "3" in one file matches 3 in another.
-    static func textHash(_ text: String) -> UInt64 {
+    public static func textHash(_ text: String) -> UInt64 {
         if let number = Double(text) { return valueHash(number) }
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }

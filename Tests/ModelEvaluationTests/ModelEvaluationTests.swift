@@ -112,10 +112,27 @@ import Training
         config.positive = "1"
         let task = try LearningTask(configuration: config, train: table)
         let labelled = try #require(task.labelled(table))
-        let sample = TrainedModel.sample(labelled, to: 200, seed: 7, task: task)
+        let keys = RowHashing.hashes(table, columns: ["x", "y"])
+        let sample = TrainedModel.sample(labelled, to: 200, keys: keys, seed: 7, task: task)
         #expect(sample.rows.count == 200 && sample.binary.filter { $0 }.count == 50)
         #expect(sample.rows == sample.rows.sorted())
-        #expect(TrainedModel.sample(labelled, to: 200, seed: 7, task: task).rows == sample.rows)
-        #expect(TrainedModel.sample(labelled, to: 200, seed: 8, task: task).rows != sample.rows)
+        #expect(TrainedModel.sample(labelled, to: 200, keys: keys, seed: 7, task: task).rows == sample.rows)
+        #expect(TrainedModel.sample(labelled, to: 200, keys: keys, seed: 8, task: task).rows != sample.rows)
+    }
+
+    /// Membership follows the row's content: the same file with its rows reversed samples the
+    /// same rows (by content), where a positional shuffle would pick others.
+    @Test func aSampleDoesNotMoveWhenRowsAreReordered() throws {
+        let lines = (0..<1000).map { "\($0),\($0 % 4 == 0 ? 1 : 0)" }
+        func sampled(_ lines: [String]) throws -> Set<String> {
+            let table = try TableReader.read(Array(("x,y\n" + lines.joined(separator: "\n") + "\n").utf8), path: "t.csv")
+            var config = Configuration(target: "y", data: DataPaths(train: "t.csv"))
+            config.positive = "1"
+            let task = try LearningTask(configuration: config, train: table)
+            let labelled = try #require(task.labelled(table))
+            let sample = TrainedModel.sample(labelled, to: 200, keys: RowHashing.hashes(table, columns: ["x", "y"]), seed: 7, task: task)
+            return Set(sample.rows.map { lines[$0] })
+        }
+        #expect(try sampled(lines) == sampled(lines.reversed()))
     }
 }

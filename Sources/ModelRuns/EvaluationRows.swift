@@ -1,0 +1,94 @@
+import GateKit
+import Training
+
+/// The rows of head's holdout on which the two models are compared: rows neither model
+/// trained on, which the baseline model can read as it learned to.
+///
+/// Left out, and counted for the report:
+/// - rows whose content (over the split's key columns) the baseline model or the candidate
+///   trained on: a PR that moves rows from train into a holdout file, or back, would otherwise
+///   score one model on rows it memorised;
+/// - rows with a category of one of the baseline model's features that only head's training
+///   data has: the candidate learned it, the baseline model never saw it.
+struct EvaluationRows {
+    let kept: [Int]
+    let leftOut: [Reason]
+    let holdoutRows: Int
+
+    struct Reason {
+        let key: String
+        let count: Int
+        let text: String
+    }
+
+    init(holdout: Table, split: ContentSplit, baselineTrain: Table?, headTrain: Table, checkOverlap: Bool,
+         unseen: [(headName: String, baselineLevels: Set<String>)]) {
+        holdoutRows = holdout.rowCount
+        var keep = [Bool](repeating: true, count: holdout.rowCount)
+        var reasons: [Reason] = []
+        if checkOverlap {
+            let keys = split.rowKeys(holdout, role: .head)
+            for (name, table, role) in [("trained_by_baseline", baselineTrain, ContentSplit.Role.baseline), ("trained_by_candidate", headTrain, .head)] {
+                guard let table else { continue }
+                var trained = split.rowKeys(table, role: role)
+                trained.sort()
+                var count = 0
+                for (row, key) in keys.enumerated() where Self.contains(trained, key) {
+                    if keep[row] { count += 1 }
+                    keep[row] = false
+                }
+                if count > 0 {
+                    reasons.append(Reason(key: name, count: count, text: "\(count) also in the data the \(role == .baseline ? "baseline model" : "candidate") trained on"))
+                }
+            }
+        }
+        var unseenRows = 0
+        var examples: [String] = []
+        for (name, known) in unseen {
+            guard let column = holdout.column(name), let (codes, levels) = column.categorical else { continue }
+            let trainedLevels = Self.levels(of: headTrain.column(name))
+            let strange = levels.map { !known.contains($0) && trainedLevels.contains($0) }
+            var seen = Set<Int32>()
+            for (row, code) in codes.enumerated() where code >= 0 && strange[Int(code)] {
+                if keep[row] { unseenRows += 1 }
+                keep[row] = false
+                if seen.insert(code).inserted, examples.count < 5 { examples.append("\(name)=\(levels[Int(code)])") }
+            }
+        }
+        if unseenRows > 0 {
+            reasons.append(Reason(key: "categories_unseen_by_baseline", count: unseenRows,
+                                  text: "\(unseenRows) with categories only the candidate's training data has (\(examples.joined(separator: ", ")))"))
+        }
+        kept = keep.indices.filter { keep[$0] }
+        leftOut = reasons
+    }
+
+    var leftOutCount: Int { holdoutRows - kept.count }
+
+    /// For reports: how many rows were left out and why.
+    var note: JSONValue {
+        .object([("holdout_rows", .number(Double(holdoutRows))), ("compared_rows", .number(Double(kept.count)))]
+            + leftOut.map { ($0.key, .number(Double($0.count))) }
+            + [("why", .string(summary))])
+    }
+
+    var summary: String {
+        "\(leftOutCount) of head's \(holdoutRows) holdout rows left out of the comparison: " + leftOut.map(\.text).joined(separator: "; ")
+    }
+
+    static func levels(of column: Column?) -> Set<String> {
+        guard let (codes, levels) = column?.categorical else { return [] }
+        var used = [Bool](repeating: false, count: levels.count)
+        for code in codes where code >= 0 { used[Int(code)] = true }
+        return Set(levels.indices.filter { used[$0] }.map { levels[$0] })
+    }
+
+    private static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < key { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count && sorted[low] == key
+    }
+}
