@@ -36,13 +36,16 @@ public struct DataValidationPlugin: Plugin {
         let columns = input.featureColumns
         checks += columns.map { NullsCheck(input: input, column: $0).result() }
         checks += columns.filter { $0.kind == .numeric }.map { RangeCheck(input: input, column: $0).result() }
-        checks += columns.filter { $0.kind == .categorical }.map {
+        // Dates and timestamps move on by design: their categories and drift are not judged.
+        let datetime = Set(input.configuration.datetimeColumns)
+        checks += columns.filter { $0.kind == .categorical && !datetime.contains($0.name) }.map {
             CategoriesCheck(input: input, column: $0, profile: $0.categoricalProfile).result()
         }
         // Drift sorts every column on both sides: the heavy part, spread over the cores.
         let policy = input.policy.drift
-        checks += Parallel.map(columns.count, jobs: context.jobs) { i in
-            let column = columns[i]
+        let drifting = columns.filter { !datetime.contains($0.name) }
+        checks += Parallel.map(drifting.count, jobs: context.jobs) { i in
+            let column = drifting[i]
             return DriftCheck(id: "data-validation/drift/\(column.name)", title: "Drift of \(column.name)", head: column,
                               baseline: input.baseline?.column(column.name), policy: policy).result()
         }

@@ -98,8 +98,10 @@ struct DriftCheck {
 
     private func judged(_ psi: PSI.Result, extra: String, details: JSONValue) -> CheckResult {
         let value = psi.psi
-        let moved = Self.moved(psi.bins).prefix(3).map { "\($0.label) \(Presentation.fraction($0.baseline)) → \(Presentation.fraction($0.head))" }
-        let movedText = moved.isEmpty ? "" : "; moved most: " + moved.joined(separator: ", ")
+        let moved = Self.moved(psi.bins).prefix(3).map {
+            "\($0.label) \(Presentation.fraction($0.baseline)) → \(Presentation.fraction($0.head)) (\(Presentation.number($0.contribution)))"
+        }
+        let movedText = moved.isEmpty ? "" : "; largest contributions to PSI: " + moved.joined(separator: ", ")
         let status: Status
         let threshold: Double
         let verdict: String
@@ -114,10 +116,12 @@ struct DriftCheck {
                            metric: "psi", value: value, threshold: threshold, details: details)
     }
 
-    /// Bins ordered by how far their share moved, largest first.
+    /// The bins that contribute most to PSI, largest term (h − b)·ln(h/b) first: what moved
+    /// the statistic, which is not always the bin whose share moved most (a category going
+    /// from 0.1% to 2% weighs more than one going from 40% to 42%).
     static func moved(_ bins: [PSI.Bin]) -> [PSI.Bin] {
         Array(bins.enumerated().sorted {
-            let a = abs($0.element.head - $0.element.baseline), b = abs($1.element.head - $1.element.baseline)
+            let a = $0.element.contribution, b = $1.element.contribution
             return a != b ? a > b : $0.offset < $1.offset
         }.map(\.element).prefix(5))
     }

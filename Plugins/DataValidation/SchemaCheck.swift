@@ -80,6 +80,19 @@ struct SchemaCheck {
                                         ("first", .string(first?.value ?? "")), ("line", .number(Double(first?.line ?? 0)))]))
             }
         }
+        for name in config.datetimeColumns {
+            guard case .memory(let table) = input.head, let column = table.column(name), let (codes, levels) = column.categorical else { continue }
+            let bad = levels.map { !DateTimeText.isDateTime($0) }
+            guard bad.contains(true) else { continue }
+            var count = 0, first: (String, Int)?
+            for (row, code) in codes.enumerated() where code >= 0 && bad[Int(code)] {
+                count += 1
+                if first == nil { first = (levels[Int(code)], row + 2) }
+            }
+            problems.append("\(count) value(s) in '\(name)' of train are not dates or timestamps" + (first.map { " (first: '\($0.0)' at line \($0.1))" } ?? ""))
+            invalid.append(.object([("file", .string("train")), ("column", .string(name)), ("count", .number(Double(count))),
+                                    ("first", .string(first?.0 ?? "")), ("line", .number(Double(first?.1 ?? 0)))]))
+        }
         details.append(("invalid_values", .array(invalid)))
 
         let changes = notes.filter { $0.hasPrefix("added") || $0.hasPrefix("renamed") || $0.hasPrefix("removed") }

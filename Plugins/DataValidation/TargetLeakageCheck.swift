@@ -33,7 +33,7 @@ struct TargetLeakageCheck {
         let config = input.configuration, target = config.target
         guard case .memory(let train)? = Self.table(input.head, sample: input.context.head.train),
               train.column(target) != nil else { return [] }
-        let excluded = Set(config.features.ignore + [target]).union(Set(config.features.protected).subtracting(config.features.useProtected))
+        let excluded = Set(config.features.ignore + [target] + config.datetimeColumns).union(Set(config.features.protected).subtracting(config.features.useProtected))
         let features = train.columnNames.filter { !excluded.contains($0) }
         let heldOut = Self.holdout(train: train, file: input.headHoldout, features: features, target: target, seed: input.context.seed)
         let baseline: (train: Table, holdout: Table)? = {
@@ -232,6 +232,22 @@ private struct ClassCoding {
             var byValue: [Double: Int] = [:]
             for (text, code) in index { if let v = Double(text) { byValue[v] = code } else if column.kind == .boolean { byValue[text == "true" ? 1 : 0] = code } }
             return values.map { $0.isNaN ? -1 : byValue[$0] ?? -1 }
+        }
+    }
+}
+
+/// The target-leakage rule for callers outside the check (`mlgate init` keeps such columns out
+/// of the features it writes).
+public enum TargetLeakage {
+    /// Features of `train` that restate `target`, each with a short reason.
+    public static func columns(train: Table, holdout: Table?, features: [String], target: String, task: TaskKind,
+                               seed: UInt64) -> [(column: String, reason: String)] {
+        let sides = TargetLeakageCheck.holdout(train: train, file: holdout.map(DataSet.memory), features: features, target: target, seed: seed)
+        return features.compactMap { name in
+            guard let finding = TargetLeakageCheck.evaluate(name, target: target, task: task, train: sides.train, holdout: sides.holdout),
+                  finding.oneToOne || finding.score >= TargetLeakageCheck.threshold else { return nil }
+            return (name, finding.oneToOne ? "its values pair one to one with the target's classes"
+                                           : "on its own it predicts the target with \(finding.metric) \(Presentation.number(finding.score))")
         }
     }
 }

@@ -27,7 +27,7 @@ public struct ModelEvaluationPlugin: Plugin {
     }
 
     /// Metrics, primary metric and the default max_drop for a task.
-    static func defaults(_ task: TaskKind) -> (metrics: [String], primary: String) {
+    public static func defaults(_ task: TaskKind) -> (metrics: [String], primary: String) {
         switch task {
         case .binary: (["auc", "accuracy", "f1", "log_loss"], "auc")
         case .multiclass: (["accuracy", "log_loss"], "accuracy")

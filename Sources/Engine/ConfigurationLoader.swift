@@ -123,7 +123,7 @@ public enum ConfigurationLoader {
             var expectation = ColumnExpectation(column: column)
             for (name, item) in try value.mapping(allowed: ["type", "min", "max", "max_null_fraction", "values"]) {
                 switch name {
-                case "type": expectation.type = try item.oneOf(ColumnKind.self)
+                case "type": expectation.type = try item.oneOf(SchemaType.self)
                 case "min": expectation.min = try item.double()
                 case "max": expectation.max = try item.double()
                 case "max_null_fraction": expectation.maxNullFraction = try item.double(in: 0...1)

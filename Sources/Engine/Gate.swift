@@ -256,7 +256,7 @@ public struct Gate {
     static func declaredTypes(_ configuration: Configuration) -> [String: ColumnKind] {
         var declared: [String: ColumnKind] = [:]
         for column in configuration.features.categorical { declared[column] = .categorical }
-        for expectation in configuration.schema { if let type = expectation.type { declared[expectation.column] = type } }
+        for expectation in configuration.schema { if let type = expectation.type { declared[expectation.column] = type.columnKind } }
         return declared
     }
 

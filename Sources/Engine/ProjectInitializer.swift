@@ -1,6 +1,8 @@
 import Foundation
 import GateKit
 import GitRepository
+import DataValidation
+import ModelEvaluation
 
 /// `mlgate init`: writes an `mlgate.yml` inferred from the data at HEAD, on which
 /// `mlgate check` passes for that same data.
@@ -24,8 +26,16 @@ public struct ProjectInitializer {
         public let notes: [String]
     }
 
-    /// Column names that usually identify people's protected characteristics.
-    static let protectedNames: Set<String> = ["sex", "gender", "race", "ethnicity", "religion", "nationality", "disability", "marital_status"]
+    /// Words in column names that usually name people's protected characteristics.
+    static let protectedWords: Set<String> = ["sex", "gender", "race", "ethnicity", "ethnic", "religion", "nationality", "disability",
+                                              "marital", "age", "citizenship", "pregnancy", "orientation", "native"]
+
+    /// A column named like an attribute of a person (`sex`, `Marital-Status`, `age_group`).
+    static func namedLikePeople(_ name: String) -> Bool {
+        let words = name.lowercased().split { !$0.isLetter }.map(String.init)
+        return words.contains { protectedWords.contains($0) }
+    }
+
     static let targetNames = ["target", "label", "y", "class", "outcome"]
 
     public init() {}
@@ -61,13 +71,14 @@ public struct ProjectInitializer {
         let labelProfile = CategoricalProfile(column: label)
         let task = options.task ?? inferTask(label, profile: labelProfile)
         let positive = task == .binary ? positiveLabel(labelProfile) : nil
-        let ignore = train.columns.filter { $0.name != target && isIdentifier($0, rows: train.rowCount) }.map(\.name)
-        let protected = train.columnNames.filter { Self.protectedNames.contains($0.lowercased()) && $0 != target }
-        if !ignore.isEmpty { notes.append("ignoring id-like column(s) \(ignore.joined(separator: ", ")) as features") }
-        if !protected.isEmpty { notes.append("marked \(protected.joined(separator: ", ")) as protected (kept out of training, used by fairness checks)") }
+        let columns = ColumnRoles(train: train, target: target, task: task, holdout: holdout)
+        let suggested = train.columnNames.filter { $0 != target && Self.namedLikePeople($0) }
+        for (name, reason) in columns.ignore { notes.append("ignoring '\(name)': \(reason)") }
+        if !columns.datetime.isEmpty { notes.append("typed \(columns.datetime.joined(separator: ", ")) as datetime (checked, not a model input)") }
+        if !suggested.isEmpty { notes.append("suggested \(suggested.joined(separator: ", ")) as protected attributes in a comment; list them under features.protected to judge fairness by them") }
 
         let text = render(trainPath: trainPath, holdoutPath: holdoutPath, train: train, holdout: holdout, target: target, task: task,
-                          positive: positive, ignore: ignore, protected: protected)
+                          positive: positive, roles: columns, suggestedProtected: suggested)
         // What we write must load: a round trip through the loader guards the renderer.
         do { _ = try ConfigurationLoader.load(text, file: options.configPath) } catch { throw .configuration(error) }
         do {
@@ -128,23 +139,10 @@ public struct ProjectInitializer {
         return levels.sorted().last
     }
 
-    /// A column that names rows rather than describes them: a distinct text per row, or an
-    /// `id`-named column without repeats.
-    private func isIdentifier(_ column: Column, rows: Int) -> Bool {
-        let lower = column.name.lowercased()
-        let named = lower == "id" || lower.hasSuffix("_id") || lower.hasSuffix("uuid") || lower == "index"
-        switch column.storage {
-        case .categorical(_, let levels):
-            return rows > 20 && (levels.count == rows || (named && levels.count > rows * 9 / 10))
-        case .numeric(let values):
-            return named && Set(values).count == rows
-        }
-    }
-
     // MARK: Rendering
 
     private func render(trainPath: String, holdoutPath: String?, train: Table, holdout: Table?, target: String, task: TaskKind,
-                        positive: String?, ignore: [String], protected: [String]) -> String {
+                        positive: String?, roles: ColumnRoles, suggestedProtected: [String]) -> String {
         var y = """
         # mlgate configuration, written by `mlgate init` from the data at HEAD.
         # Reference: the project's SPEC; every key below can be changed by hand.
@@ -155,14 +153,31 @@ public struct ProjectInitializer {
         """
         if let positive { y += "positive: \(Self.quoted(positive))        # the favourable outcome\n" }
         y += "seed: 42\ndata:\n  train: \(Self.scalar(trainPath))\n"
-        y += holdoutPath.map { "  holdout: \(Self.scalar($0))\n" } ?? "  # holdout: PATH     # without it, a seeded 20% of train is held out\n"
-        y += "features:\n  ignore: \(Self.list(ignore))\n  categorical: []           # columns to treat as categories even when they look numeric\n"
-        y += "  protected: \(Self.list(protected))\n"
-        y += "schema:                     # observed ranges with a margin, allowed categories, null limits\n"
-        for column in train.columns where !ignore.contains(column.name) {
-            let parts = expectation(column, holdout: holdout?.column(column.name), isTarget: column.name == target)
-            y += "  \(Self.scalar(column.name)): {" + parts.joined(separator: ", ") + "}\n"
+        y += holdoutPath.map { "  holdout: \(Self.scalar($0))\n" } ?? "  # holdout: PATH     # without it, a seeded 20% of train is held out, chosen by row content\n"
+        y += "features:\n"
+        if roles.ignore.isEmpty {
+            y += "  ignore: []                # columns that are never model inputs (ids, row numbers)\n"
+        } else {
+            y += "  ignore:                   # never model inputs\n"
+            let width = roles.ignore.map { Self.scalar($0.column).count }.max() ?? 0
+            for (name, reason) in roles.ignore {
+                let item = Self.scalar(name)
+                y += "    - \(item)\(String(repeating: " ", count: width - item.count))  # \(reason)\n"
+            }
         }
+        y += "  categorical: []           # columns to treat as categories even when they look numeric\n"
+        y += "  protected: []             # attributes fairness is judged by (kept out of training)"
+        y += suggestedProtected.isEmpty ? "\n" : "; named like attributes of people here: \(Self.list(suggestedProtected))\n"
+        y += "schema:                     # observed ranges with a margin, allowed categories, null limits\n"
+        let ignored = Set(roles.ignore.map(\.column))
+        for column in train.columns where !ignored.contains(column.name) {
+            let parts = roles.datetime.contains(column.name)
+                ? ["type: datetime", nullLimit(column, holdout: holdout?.column(column.name))]
+                : expectation(column, holdout: holdout?.column(column.name), isTarget: column.name == target)
+            y += "  \(Self.scalar(column.name)): {" + parts.joined(separator: ", ") + "}"
+            y += roles.datetime.contains(column.name) ? "   # a date or timestamp: checked, not a model input\n" : "\n"
+        }
+        let evaluation = ModelEvaluationPlugin.defaults(task)
         y += """
         model:
           kind: gbdt                # gbdt | logistic | linear
@@ -172,6 +187,12 @@ public struct ProjectInitializer {
             drift: {statistic: psi, warn: 0.1, fail: 0.25, min_rows: 100}
             max_null_increase: 0.05
             max_row_change: 0.5
+          model-evaluation:         # the candidate model against the baseline's, on head's holdout
+            metrics: \(Self.list(evaluation.metrics))
+            primary: \(evaluation.primary)
+            max_drop: {\(evaluation.primary): 0.01}   # a larger drop fails when the bootstrap interval of the change excludes zero
+            min: {}                 # floors the candidate must reach on its own, e.g. {\(evaluation.primary): 0.7}
+            bootstrap: 1000         # paired bootstrap resamples for that interval
 
         """
         return y
@@ -180,15 +201,15 @@ public struct ProjectInitializer {
     /// A column's schema entry; the target gets no range, since labels are not features.
     private func expectation(_ column: Column, holdout: Column?, isTarget: Bool) -> [String] {
         var parts = ["type: \(column.kind.rawValue)"]
-        let nullShare = [column, holdout].compactMap { $0 }.map { Double($0.nullCount) / Double(max(1, $0.count)) }.max() ?? 0
         switch column.storage {
         case .numeric(let values) where column.kind == .numeric && !isTarget:
             let both = values + (holdout?.numericValues ?? [])
             let finite = both.filter { $0.isFinite }
             if let low = finite.min(), let high = finite.max() {
                 let margin = Swift.max((high - low) * 0.1, abs(high) * 1e-9)
-                let lower = low >= 0 && low - margin < 0 ? 0 : Self.roundOutward(low - margin, up: false)
-                parts += ["min: \(NumberFormatting.shortest(lower))", "max: \(NumberFormatting.shortest(Self.roundOutward(high + margin, up: true)))"]
+                let decimals = Self.decimals(of: finite)
+                let lower = low >= 0 && low - margin < 0 ? "0" : Self.bound(low - margin, up: false, decimals: decimals)
+                parts += ["min: \(lower)", "max: \(Self.bound(high + margin, up: true, decimals: decimals))"]
             }
         case .categorical(_, let levels):
             let all = Set(levels + (holdout?.categorical?.levels ?? []))
@@ -198,15 +219,44 @@ public struct ProjectInitializer {
         default:
             break
         }
-        parts.append("max_null_fraction: \(NumberFormatting.shortest(Swift.min(1, ((nullShare + 0.05) * 100).rounded(.up) / 100)))")
+        parts.append(nullLimit(column, holdout: holdout))
         return parts
     }
 
-    /// Rounds away from the data to three significant digits: bounds a person can read.
-    static func roundOutward(_ value: Double, up: Bool) -> Double {
-        guard value != 0, value.isFinite else { return value }
-        let scale = pow(10, (log10(abs(value))).rounded(.down) - 2)
-        return (up ? (value / scale).rounded(.up) : (value / scale).rounded(.down)) * scale
+    /// `max_null_fraction` with a margin of five points over what either file shows.
+    private func nullLimit(_ column: Column, holdout: Column?) -> String {
+        let nullShare = [column, holdout].compactMap { $0 }.map { Double($0.nullCount) / Double(max(1, $0.count)) }.max() ?? 0
+        return "max_null_fraction: \(NumberFormatting.shortest(Swift.min(1, ((nullShare + 0.05) * 100).rounded(.up) / 100)))"
+    }
+
+    /// Decimal places the data is written with (at most 6), from up to 1,000 of its values.
+    static func decimals(of values: [Double]) -> Int {
+        var most = 0
+        for v in values.prefix(1000) {
+            var d = 0, scaled = v
+            while d < 6, abs(scaled - scaled.rounded()) > 1e-9 * Swift.max(1, abs(scaled)) { d += 1; scaled = v * pow(10, Double(d)) }
+            most = Swift.max(most, d)
+        }
+        return most
+    }
+
+    /// A bound rounded away from the data to three significant digits, and to no more decimal
+    /// places than the data has, written exactly (`6.6`, never `6.6000000000000005`).
+    static func bound(_ value: Double, up: Bool, decimals: Int) -> String {
+        guard value != 0, value.isFinite else { return NumberFormatting.shortest(value) }
+        let exponent = Int((log10(abs(value))).rounded(.down)) - 2
+        let places = exponent >= 0 ? 0 : Swift.min(-exponent, decimals)
+        let unit = exponent >= 0 ? pow(10, Double(exponent)) : 1
+        let scaled = exponent >= 0 ? value / unit : value * pow(10, Double(places))
+        let units = Int64(up ? scaled.rounded(.up) : scaled.rounded(.down))
+        if exponent >= 0 { return String(units) + String(repeating: "0", count: exponent) }
+        guard places > 0 else { return String(units) }
+        let digits = String(abs(units)), padded = String(repeating: "0", count: Swift.max(0, places + 1 - digits.count)) + digits
+        let text = padded.dropLast(places) + "." + padded.suffix(places)
+        var trimmed = String(text)
+        while trimmed.hasSuffix("0") { trimmed.removeLast() }
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return (units < 0 ? "-" : "") + trimmed
     }
 
     static func list(_ names: [String]) -> String { "[" + names.map(scalar).joined(separator: ", ") + "]" }

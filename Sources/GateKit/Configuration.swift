@@ -25,6 +25,9 @@ public struct Configuration: Sendable, Equatable {
     public func expectation(for column: String) -> ColumnExpectation? {
         schema.first { $0.column == column }
     }
+
+    /// Columns the schema declares `datetime`.
+    public var datetimeColumns: [String] { schema.filter { $0.type == .datetime }.map(\.column) }
 }
 
 public enum TaskKind: String, Sendable, CaseIterable {
@@ -57,9 +60,25 @@ public struct Features: Sendable, Equatable {
     public init() {}
 }
 
+/// A column's declared type in `schema:`. `datetime` columns are read as text and checked to
+/// hold dates or timestamps; they are never a model input as they are (a timestamp does not
+/// recur in new data), and their drift and categories are not judged (time moves on by design).
+public enum SchemaType: String, Sendable, CaseIterable {
+    case numeric, categorical, boolean, datetime
+
+    /// How the reader stores the column.
+    public var columnKind: ColumnKind {
+        switch self {
+        case .numeric: .numeric
+        case .categorical, .datetime: .categorical
+        case .boolean: .boolean
+        }
+    }
+}
+
 public struct ColumnExpectation: Sendable, Equatable {
     public var column: String
-    public var type: ColumnKind?
+    public var type: SchemaType?
     public var min: Double?
     public var max: Double?
     public var maxNullFraction: Double?

@@ -16,7 +16,7 @@ public struct LearningTask: Sendable {
         kind = configuration.task
         target = configuration.target
         guard let label = train.column(target) else { throw .missingTarget(target) }
-        let excluded = Set(configuration.features.ignore + [target])
+        let excluded = Set(configuration.features.ignore + [target] + configuration.datetimeColumns)
             .union(Set(configuration.features.protected).subtracting(configuration.features.useProtected))
         features = train.columnNames.filter { !excluded.contains($0) }
         let levels = CategoricalProfile(column: label).counts.map(\.level)

@@ -63,7 +63,8 @@ public enum HTMLReport {
                 return "<span class=\"\(kind)\">\(escape(line))</span>"
             }.joined(separator: "\n") + "</pre>\n"
         }
-        if let bins = check.details["bins"]?.arrayValue, !bins.isEmpty {
+        if let all = check.details["bins"]?.arrayValue, !all.isEmpty {
+            let bins = Presentation.chartedBins(all)
             let labels = bins.map { $0["bin"]?.stringValue ?? "?" }
             h += barChart(labels: labels, series: [("baseline", bins.map { ($0["baseline"]?.numberValue ?? 0) * 100 }),
                                                    ("head", bins.map { ($0["head"]?.numberValue ?? 0) * 100 })], unit: "% of rows")

@@ -116,7 +116,7 @@ public enum MarkdownReport {
     /// Baseline and head shares per bin: a Mermaid bar chart (head as bars, baseline as a line)
     /// and the table behind it, largest moves marked.
     static func distributionBlock(_ check: CheckResult, bins: [JSONValue]) -> String {
-        let shown = Array(bins.prefix(30))
+        let shown = Presentation.chartedBins(bins)
         let labels = shown.map { $0["bin"]?.stringValue ?? "?" }
         let baseline = shown.map { ($0["baseline"]?.numberValue ?? 0) * 100 }
         let head = shown.map { ($0["head"]?.numberValue ?? 0) * 100 }
@@ -135,7 +135,9 @@ public enum MarkdownReport {
             let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
             md += "| \(escape(label)) | \(baseline[i].formatted(decimals: 2))% | \(head[i].formatted(decimals: 2))% | \(sign)\(abs(delta).formatted(decimals: 2)) pts |\n"
         }
-        if bins.count > shown.count { md += "\n\(bins.count - shown.count) more bins in the JSON report.\n" }
+        if bins.count > shown.count {
+            md += "\nThe \(shown.count) bins that contribute most to PSI; \(bins.count - shown.count) more in the JSON report.\n"
+        }
         var stats: [String] = []
         for key in ["psi", "ks_statistic", "ks_pvalue", "chi2_pvalue"] {
             guard let value = check.details[key]?.numberValue else { continue }

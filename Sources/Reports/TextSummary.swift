@@ -19,6 +19,13 @@ public enum TextSummary {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One line for each check that fails the gate (fail or error), for a log beside report files.
+    public static func blocking(_ report: GateReport) -> [String] {
+        let checks = Presentation.ordered(report.allChecks).filter { $0.status >= .fail }
+        let width = min(48, checks.map(\.id.count).max() ?? 0)
+        return checks.map { "  \($0.status.rawValue.uppercased().padding(5)) \($0.id.padding(width))  \(firstSentence($0.message))" }
+    }
+
     private static func firstSentence(_ text: String) -> String {
         text.count <= 110 ? text : String(text.prefix(107)) + "…"
     }

@@ -11,6 +11,12 @@ public enum RenameDetection {
         public let new: String
         /// Share of rows whose values are equal.
         public let agreement: Double
+
+        public init(old: String, new: String, agreement: Double) {
+            self.old = old
+            self.new = new
+            self.agreement = agreement
+        }
     }
 
     public static let minimumAgreement = 0.99

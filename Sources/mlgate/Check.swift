@@ -116,6 +116,8 @@ struct Check: ParsableCommand {
                 print(TextSummary.render(report, verbose: verbose), terminator: "")
             } else {
                 Diagnostics.log("mlgate: \(report.status.rawValue) — \(report.allChecks.count) checks, exit \(report.exitCode)")
+                // The reports hold the detail; the log still names what blocks the PR.
+                for line in TextSummary.blocking(report) { Diagnostics.log(line) }
             }
         }
         throw ExitCode(report.exitCode)

@@ -119,3 +119,22 @@ import Testing
         #expect(HTMLReport.render(ReportFixtures.report(extraChecks: 3000)).utf8.count < 2_000_000)
     }
 }
+
+/// With more categories than a chart can show, the chart shows those that moved PSI most.
+@Suite struct DriftChartTests {
+    @Test func manyCategoriesChartTheLargestContributors() {
+        let bins: [JSONValue] = (0..<40).map { i in
+            .object([("bin", .string("level\(i)")), ("baseline", .number(0.025)), ("head", .number(i == 39 ? 0.05 : 0.024)),
+                     ("contribution", .number(i == 39 ? 0.0173 : 0.00004))])
+        }
+        let check = CheckResult(id: "data-validation/drift/city", status: .warn, title: "Drift of city", message: "PSI 0.12",
+                                metric: "psi", value: 0.12, threshold: 0.1, details: .object([("psi", .number(0.12)), ("bins", .array(bins))]))
+        var report = ReportFixtures.report()
+        report.plugins[1].checks = [check]
+        let markdown = MarkdownReport.render(report)
+        #expect(markdown.contains("\"level39\""), "the largest contributor is charted though it is the 40th bin")
+        #expect(markdown.contains("The 30 bins that contribute most to PSI; 10 more in the JSON report."))
+        let html = HTMLReport.render(report)
+        #expect(html.contains("level39"))
+    }
+}
