@@ -8,8 +8,10 @@ import Training
 /// - rows whose content (over the split's key columns) the baseline model or the candidate
 ///   trained on: a PR that moves rows from train into a holdout file, or back, would otherwise
 ///   score one model on rows it memorised;
-/// - rows with a category of one of the baseline model's features that only head's training
-///   data has: the candidate learned it, the baseline model never saw it.
+/// - rows with a category of one of the baseline model's features that the candidate learned
+///   and the baseline model did not: at least `learnedRows` rows of it in head's training data,
+///   fewer in the baseline's (rarer categories teach neither model anything: a tree needs that
+///   many rows to split on one, so a postcode seen once is no asymmetry).
 struct EvaluationRows {
     let kept: [Int]
     let leftOut: [Reason]
@@ -46,7 +48,7 @@ struct EvaluationRows {
         var examples: [String] = []
         for (name, known) in unseen {
             guard let column = holdout.column(name), let (codes, levels) = column.categorical else { continue }
-            let trainedLevels = Self.levels(of: headTrain.column(name))
+            let trainedLevels = Self.levels(of: headTrain.column(name), minimum: Self.learnedRows)
             let strange = levels.map { !known.contains($0) && trainedLevels.contains($0) }
             var seen = Set<Int32>()
             for (row, code) in codes.enumerated() where code >= 0 && strange[Int(code)] {
@@ -57,7 +59,7 @@ struct EvaluationRows {
         }
         if unseenRows > 0 {
             reasons.append(Reason(key: "categories_unseen_by_baseline", count: unseenRows,
-                                  text: "\(unseenRows) with categories only the candidate's training data has (\(examples.joined(separator: ", ")))"))
+                                  text: "\(unseenRows) with categories the candidate learned and the baseline model did not see (\(examples.joined(separator: ", ")))"))
         }
         kept = keep.indices.filter { keep[$0] }
         leftOut = reasons
@@ -76,11 +78,15 @@ struct EvaluationRows {
         "\(leftOutCount) of head's \(holdoutRows) holdout rows left out of the comparison: " + leftOut.map(\.text).joined(separator: "; ")
     }
 
-    static func levels(of column: Column?) -> Set<String> {
+    /// Rows of a category a model needs to have learned from it.
+    static let learnedRows = 10
+
+    /// The categories of a column with at least `minimum` rows.
+    static func levels(of column: Column?, minimum: Int = learnedRows) -> Set<String> {
         guard let (codes, levels) = column?.categorical else { return [] }
-        var used = [Bool](repeating: false, count: levels.count)
-        for code in codes where code >= 0 { used[Int(code)] = true }
-        return Set(levels.indices.filter { used[$0] }.map { levels[$0] })
+        var counts = [Int](repeating: 0, count: levels.count)
+        for code in codes where code >= 0 { counts[Int(code)] += 1 }
+        return Set(levels.indices.filter { counts[$0] >= minimum }.map { levels[$0] })
     }
 
     private static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {

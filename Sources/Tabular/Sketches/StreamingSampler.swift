@@ -7,9 +7,11 @@ import Darwin
 /// A seeded sample of the records of a delimited file too large to read whole, in one pass
 /// over fixed-size windows: what a model trains on when the data exceed the memory budget.
 ///
-/// Each record is kept with probability `rows / estimated rows`, decided by a hash of its
-/// index and the seed, so the sample depends on neither windows nor threads. Labels are not
-/// known here (the records are not parsed); the training core stratifies this sample by label.
+/// Each record is kept with probability `rows / estimated rows`, decided by a seeded hash of
+/// its text, so the sample depends on neither windows nor threads, and a record is sampled or
+/// not whatever rows a PR adds, removes or reorders around it (a hash of its position moved
+/// every later record's coin). Labels are not known here (the records are not parsed); the
+/// training core stratifies this sample by label.
 public enum StreamingSampler {
     public struct Sample: Sendable {
         public let table: Table
@@ -60,7 +62,7 @@ public enum StreamingSampler {
                 threshold = p >= 1 ? .max : UInt64(p * 18_446_744_073_709_551_615.0)
             }
             for record in ends {
-                if Mixing.mix64(seed ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15) <= threshold! {
+                if Self.coin(UnsafeBufferPointer(rebasing: window[record.start..<record.end]), seed: seed) <= threshold! {
                     kept.append(contentsOf: UnsafeBufferPointer(rebasing: window[record.start..<record.end]))
                     if window[record.end - 1] != 0x0A { kept.append(0x0A) }
                 }
@@ -72,5 +74,22 @@ public enum StreamingSampler {
             try reader.read(bytes, jobs: jobs)
         }
         return Sample(table: table, fileRows: index)
+    }
+
+    /// A seeded hash of a record's bytes without its line ending, eight bytes a step.
+    static func coin(_ record: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        var count = record.count
+        while count > 0, record[count - 1] == 0x0A || record[count - 1] == 0x0D { count -= 1 }
+        var h = Mixing.mix64(seed ^ 0x51ED_270B_2B3E_A1F7)
+        var i = 0
+        while i + 8 <= count {
+            var word: UInt64 = 0
+            for j in 0..<8 { word |= UInt64(record[i + j]) << (8 * UInt64(j)) }
+            h = Mixing.mix64(h ^ word)
+            i += 8
+        }
+        var tail: UInt64 = UInt64(count)
+        for j in 0..<(count - i) { tail ^= UInt64(record[i + j]) << (8 * UInt64(j + 1)) }
+        return Mixing.mix64(h ^ tail)
     }
 }
