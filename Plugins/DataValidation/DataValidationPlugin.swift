@@ -47,7 +47,7 @@ public struct DataValidationPlugin: Plugin {
         checks += Parallel.map(drifting.count, jobs: context.jobs) { i in
             let column = drifting[i]
             return DriftCheck(id: "data-validation/drift/\(column.name)", title: "Drift of \(column.name)", head: column,
-                              baseline: input.baseline?.column(column.name), policy: policy).result()
+                              baseline: input.baselineColumn(named: column.name), policy: policy).result()
         }
         checks.append(labelDrift(input))
         checks.append(MissingTargetCheck(input: input).result())

@@ -9,7 +9,7 @@ struct NullsCheck {
         let id = "data-validation/nulls/\(column.name)"
         let title = "Missing values in \(column.name)"
         let head = fraction(column)
-        let baselineColumn = input.baseline?.column(column.name)
+        let baselineColumn = input.baselineColumn(named: column.name)
         let baseline = baselineColumn.map(fraction)
         let declared = input.configuration.expectation(for: column.name)?.maxNullFraction
         var details: [(String, JSONValue)] = [("head_nulls", .number(Double(column.nullCount))), ("head_rows", .number(Double(column.count)))]

@@ -24,7 +24,7 @@ struct SchemaCheck {
 
         if let baseline = input.baseline {
             let baseNames = Set(baseline.columnNames), headNames = Set(train.columnNames)
-            let renames = Self.renames(baseline, train)
+            let renames = input.renames
             let renamedOld = Set(renames.map(\.old)), renamedNew = Set(renames.map(\.new))
             let removedAll = baseline.columnNames.filter { !headNames.contains($0) && !renamedOld.contains($0) }
             // A column no model read (features.ignore at either side) can go without breaking one.

@@ -13,6 +13,9 @@ struct ValidationInput: Sendable {
     let baselineHoldout: DataSet?
     let policy: DataValidationPolicy
     let strict: Bool
+    /// Columns the PR renamed (found when both trains were read whole): each is compared with
+    /// its old self, not skipped as new.
+    let renames: [RenameDetection.Rename]
 
     init?(_ context: PluginContext) throws(TabularError) {
         guard let configuration = context.head.configuration,
@@ -41,6 +44,7 @@ struct ValidationInput: Sendable {
         head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, jobs: context.jobs)!
         headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
         baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
+        if let baseline { renames = SchemaCheck.renames(baseline, head) } else { renames = [] }
     }
 
     /// The file's column names, from the table or the stream's header.
@@ -67,8 +71,13 @@ struct ValidationInput: Sendable {
 
     /// The baseline's column of the same name and kind, if any.
     func baselineColumn(_ column: ColumnData) -> ColumnData? {
-        guard let other = baseline?.column(column.name), other.kind == column.kind else { return nil }
+        guard let other = baselineColumn(named: column.name), other.kind == column.kind else { return nil }
         return other
+    }
+
+    /// The baseline's column that head's `name` continues: the same name, or the old name of a rename.
+    func baselineColumn(named name: String) -> ColumnData? {
+        baseline?.column(renames.first { $0.new == name }?.old ?? name)
     }
 
     /// Columns that identify rows rather than describe them; left out of row comparisons.
