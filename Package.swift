@@ -22,7 +22,7 @@ let package = Package(
         // MARK: Engine
         // The graph is a line: Tabular → Training / GateKit → Plugins → Engine → Reports → mlgate,
         // with GitRepository (libgit2) and XMLWriting (libxml2) joining at Engine and Reports.
-        .target(name: "GitRepository", dependencies: ["CLibgit2"]),
+        .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib"]),
         .target(name: "Tabular", dependencies: ["CZlib"]),
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular"]),

@@ -12,6 +12,9 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     case noMergeBase(base: String, head: String, shallow: Bool)
     /// A path is a Git LFS pointer whose object has not been downloaded.
     case lfsObjectMissing(path: String, oid: String)
+    /// An object of the repository is damaged (truncated, not what its header says, or not
+    /// what its name hashes to).
+    case corruptObject(id: String, reason: String)
     /// A libgit2 call failed for a reason not covered above.
     case libgit2(function: String, code: Int32, message: String)
 
@@ -34,6 +37,10 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no merge-base between '\(base)' and '\(head)': \(fix)"
         case .lfsObjectMissing(let path, let oid):
             return "\(path) is a Git LFS pointer and its object \(oid.prefix(12))… is not in .git/lfs/objects: run `git lfs pull` (or `lfs: true` on actions/checkout)"
+        case .corruptObject(let id, let reason):
+            return "git object \(id.prefix(12)) is damaged (\(reason)): the clone is corrupt; run `git fsck`, then clone again or fetch the object from a good copy"
+        case .libgit2(_, _, let message) where message.hasPrefix("git object ") && message.contains(" is damaged ("):
+            return message   // our object reader's own words, through a libgit2 call
         case .libgit2(let function, let code, let message):
             return "libgit2 \(function) failed (\(code)): \(message)"
         }

@@ -32,7 +32,10 @@ public final class Repository {
             if code == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: path) }
             throw GitError.last("git_repository_open_ext", code)
         }
-        return Repository(handle: repo)
+        let repository = Repository(handle: repo)
+        // Every loose object is read through our reader, which ends on a damaged one.
+        try LooseObjectBackend.install(on: repo, objectsDirectory: repository.commonDirectory + "objects")
+        return repository
     }
 
     private init(handle: OpaquePointer) { self.handle = handle }
@@ -65,7 +68,14 @@ public final class Repository {
                 || isShallow {
                 throw GitError.unknownRevision(spec, shallow: isShallow)
             }
-            throw GitError.last("git_revparse_single", code)
+            let failure = GitError.last("git_revparse_single", code)
+            // A damaged commit can make revparse fail without a word: name the damage.
+            var oid = git_oid()
+            if git_reference_name_to_id(&oid, handle, spec) == 0,
+               let input = try LooseObject.file(ObjectID(oid), objectsDirectory: commonDirectory + "objects") {
+                _ = try LooseObject.inflateObject(input, id: ObjectID(oid))
+            }
+            throw failure
         }
         defer { git_object_free(object) }
         var commit: OpaquePointer?
@@ -107,6 +117,9 @@ public final class Repository {
         guard let entry else { return nil }
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return nil }
+        if let loose = try LooseObject.blob(ObjectID(git_tree_entry_id(entry).pointee), objectsDirectory: commonDirectory + "objects") {
+            return loose
+        }
         var blob: OpaquePointer?
         try check("git_blob_lookup", git_blob_lookup(&blob, handle, git_tree_entry_id(entry)))
         guard let blob else { return nil }
@@ -114,6 +127,18 @@ public final class Repository {
         let size = Int(git_blob_rawsize(blob))
         guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// The id of the blob or tree at `path` in `commit`; nil when there is none.
+    public func objectID(of path: String, at commit: ObjectID) throws(GitError) -> ObjectID? {
+        let tree = try self.tree(of: commit)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, tree, path)
+        if code == GIT_ENOTFOUND.rawValue { return nil }
+        try check("git_tree_entry_bypath", code)
+        defer { git_tree_entry_free(entry) }
+        return ObjectID(git_tree_entry_id(entry).pointee)
     }
 
     /// The content of `path` at `commit`, following a Git LFS pointer to its local object.
