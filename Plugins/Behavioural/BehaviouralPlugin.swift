@@ -105,9 +105,11 @@ struct BehaviouralTestRun {
             return outcome
         case .cases:
             let path = test.file ?? ""
-            guard let bytes = context.head.files[path], let cases = try? TableReader.read(bytes, path: path) else {
-                throw .missingColumn("\(path) (the cases file could not be read at head)")
+            guard let bytes = context.policyFiles[path] else {
+                throw .missingColumn("\(path) (the cases file is not in the revision the policy comes from)")
             }
+            let cases: Table
+            do { cases = try TableReader.read(bytes, path: path) } catch { throw .missingColumn("\(path) (the cases file could not be read: \(error))") }
             guard let expected = cases.column(run.task.target) else { throw .missingColumn(run.task.target) }
             let scores = model(cases)
             var outcome = Outcome(passed: [], offending: [])

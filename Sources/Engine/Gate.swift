@@ -10,6 +10,8 @@ import GitRepository
 /// runs the plugins and gathers one report.
 public struct Gate {
     public static let version = "0.1.0"
+    /// Where the configuration lives unless `--config` says otherwise.
+    public static let defaultConfigPath = "mlgate.yml"
 
     /// The built-in plugins, in the order reports list them.
     public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()]
@@ -60,10 +62,29 @@ public struct Gate {
         guard let headConfig = try loadConfiguration(configPath, at: head) else {
             throw .missingConfiguration(path: configPath, revision: head.label)
         }
-        let baselineConfig = try loadConfiguration(configPath, at: baseline)
-        let review = PolicyReview(baseline: baselineConfig, head: headConfig, allowChange: options.allowPolicyChange, configPath: configPath)
+        var baselineConfig = try loadConfiguration(configPath, at: baseline)
+        // A PR that moves the configuration (and points --config at the new path) is still
+        // judged by the policy the baseline keeps at the default path.
+        var movedFrom: String?
+        if baselineConfig == nil, configPath != Self.defaultConfigPath, let original = try loadConfiguration(Self.defaultConfigPath, at: baseline) {
+            baselineConfig = original
+            movedFrom = Self.defaultConfigPath
+        }
+        // Every file a policy names, at both sides: the trusted side's copy is the one applied.
+        let policyPaths = PolicyReview.namedFiles([baselineConfig?.configuration, headConfig.configuration])
+        var baselineFiles: [String: [UInt8]?] = [:], headFiles: [String: [UInt8]?] = [:]
+        for path in policyPaths {
+            baselineFiles[path] = .some(try baseline.read(path))
+            headFiles[path] = .some(try head.read(path))
+        }
+        var review = PolicyReview(baseline: baselineConfig, head: headConfig, baselineFiles: baselineFiles, headFiles: headFiles,
+                                  allowChange: options.allowPolicyChange, configPath: configPath)
+        review.movedFrom = movedFrom
         let externals = ExternalPlugins(baseline: baselineConfig, head: headConfig, allowHeadPlugins: options.allowPlugins,
                                         baselineSnapshot: baseline, headSnapshot: head, environment: options.environment)
+        for name in externals.names where plugins.contains(where: { $0.name == name }) {
+            throw .usage("\(configPath): plugins: '\(name)' is the name of a built-in plugin; give the external plugin another name")
+        }
         let selected = try selectPlugins(only: options.only, skip: options.skip, external: externals.names)
         let seed = options.seed ?? headConfig.configuration.seed
 
@@ -72,9 +93,10 @@ public struct Gate {
         let memory = options.memory ?? MemoryBudget.current()
         let reading = Reading(jobs: options.jobs, memory: memory, seed: seed,
                               sampleForModels: selected.contains { ["model-evaluation", "behavioural", "fairness"].contains($0.name) })
-        let headSide = try loadSide(.head, snapshot: head, configuration: headConfig.configuration,
+        // Each side keeps its own data, features and model, under the trusted protected attributes.
+        let headSide = try loadSide(.head, snapshot: head, configuration: review.applyingPolicy(to: headConfig.configuration),
                                     naming: headConfig.configuration, reading: reading, progress: progress)
-        let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig?.configuration,
+        let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig.map { review.applyingPolicy(to: $0.configuration) },
                                         naming: baselineConfig?.configuration ?? headConfig.configuration, reading: reading, progress: progress)
 
         let changedPaths: [ChangedPath]
@@ -88,8 +110,8 @@ public struct Gate {
 
         let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let malformed = MalformedInput()
-        let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, seed: seed, jobs: options.jobs,
-                                    memory: memory, cache: cache, log: progress, status: status,
+        let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, policyFiles: review.policyFiles,
+                                    seed: seed, jobs: options.jobs, memory: memory, cache: cache, log: progress, status: status,
                                     malformedInput: { malformed.record($0) })
         // Work units for sharding: the plugins that share the run's models stay together.
         let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
@@ -226,9 +248,6 @@ public struct Gate {
             let elapsed = Self.seconds(since: clock), rows = tables[key]!.rowCount
             let rate = elapsed > 0 ? " (\(Int(Double(rows) / elapsed)) rows/s)" : ""
             progress("read \(role.rawValue) \(key) \(path): \(rows) rows × \(tables[key]!.columns.count) columns in \(String(format: "%.2f", elapsed)) s\(rate)")
-        }
-        for test in naming.checks.behavioural {
-            if let path = test.file, let bytes = try snapshot.read(path) { files[path] = bytes }
         }
         return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
                     tables: tables, files: files, contentHashes: hashes, streamed: streamed)

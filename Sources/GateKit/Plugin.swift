@@ -97,6 +97,9 @@ public struct PluginContext: Sendable {
     public let head: Side
     /// The `checks:` section in force (the baseline's, unless the change was allowed).
     public let policy: Policy
+    /// The files the policy names (behavioural cases files), by path, from the same trusted
+    /// side as the policy: a PR cannot change what its model is tested against.
+    public let policyFiles: [String: [UInt8]]
     public let seed: UInt64
     /// Threads a plugin may use; results must not depend on it.
     public let jobs: Int
@@ -117,7 +120,8 @@ public struct PluginContext: Sendable {
     /// it reads whole, rather than judging checks on half a file.
     public let malformedInput: @Sendable (TabularError) -> Void
 
-    public init(baseline: Side, head: Side, policy: Policy, seed: UInt64, jobs: Int, memory: MemoryBudget = .current(),
+    public init(baseline: Side, head: Side, policy: Policy, policyFiles: [String: [UInt8]] = [:], seed: UInt64, jobs: Int,
+                memory: MemoryBudget = .current(),
                 cache: (any ArtifactCache)? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in },
                 malformedInput: @escaping @Sendable (TabularError) -> Void = { _ in }) {
@@ -125,6 +129,7 @@ public struct PluginContext: Sendable {
         self.baseline = baseline
         self.head = head
         self.policy = policy
+        self.policyFiles = policyFiles
         self.seed = seed
         self.jobs = jobs
         self.memory = memory
