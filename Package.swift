@@ -20,14 +20,15 @@ let package = Package(
         .target(name: "CMemoryTuning"),
 
         // MARK: Engine
-        // The graph is a line: Tabular → Training / GateKit → Plugins → Engine → Reports → mlgate,
-        // with GitRepository (libgit2) and XMLWriting (libxml2) joining at Engine and Reports.
+        // The graph is a line: Tabular → Training / GateKit → Plugins → mlgate, with the Engine
+        // (GateKit + GitRepository, knowing no plugin) and Reports (XMLWriting) joining at mlgate,
+        // whose registry lists the plugins.
         .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib"]),
         .target(name: "Tabular", dependencies: ["CZlib"]),
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular"]),
         .target(name: "Engine", dependencies: [
-            "GateKit", "GitRepository", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness",
+            "GateKit", "GitRepository",
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
@@ -42,7 +43,8 @@ let package = Package(
 
         // MARK: CLI
         .executableTarget(name: "mlgate", dependencies: [
-            "Engine", "Reports", "CMemoryTuning",
+            "Engine", "Reports", "CMemoryTuning", "GitRepository",
+            "DataValidation", "ModelEvaluation", "Behavioural", "Fairness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -64,7 +66,7 @@ let package = Package(
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "ModelRuns", "GateKit", "Training"]),
         .testTarget(name: "BehaviouralTests", dependencies: ["Behavioural", "GateKit"]),

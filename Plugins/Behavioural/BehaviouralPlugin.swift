@@ -16,12 +16,17 @@ public struct BehaviouralPlugin: Plugin {
 
     public init() {}
 
+    /// The models, when there are tests; and each `cases` test's file, read from the trusted side.
+    public func needs(_ policy: Policy) -> PluginNeeds {
+        PluginNeeds(models: !policy.behavioural.isEmpty, files: policy.behavioural.compactMap { $0.kind == .cases ? $0.file : nil })
+    }
+
     public func run(_ context: PluginContext) -> [CheckResult] {
         let tests = context.policy.behavioural
         guard !tests.isEmpty else { return [] }
         let run: ModelRun
         do {
-            run = try ModelRun(context: context, primary: .accuracy)
+            run = try ModelRun.shared(context)
         } catch {
             return tests.map { CheckResult(id: "behavioural/\($0.name)", status: .error, title: $0.name, message: "could not score the model: \(error.description)") }
         }
@@ -153,7 +158,7 @@ struct BehaviouralTestRun {
             if let baseRate, baseRate >= test.minPassRate { message += ". It passed on the baseline model (\(percent(baseRate)))" }
             let failure = CheckResult(id: id, status: .fail, title: test.name, message: message, metric: "pass_rate", value: rate,
                                       baseline: baseRate, threshold: test.minPassRate, details: details)
-            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (baseRate ?? 1) <= rate, strict: context.policy.strict)
+            return failure.judged(rate, against: .atLeast(test.minPassRate), baseline: baseRate, strict: context.policy.strict)
         }
         return CheckResult(id: id, status: .pass, title: test.name, message: "\(percent(rate)) of \(mine.passed.count) rows pass",
                            metric: "pass_rate", value: rate, baseline: baseRate, threshold: test.minPassRate, details: details)

@@ -32,7 +32,7 @@ struct CategoriesCheck {
             let result = CheckResult(id: id, status: .fail, title: title,
                                      message: "\(rows) row(s) (\(Presentation.fraction(share))) of \(column.name) hold categories the schema does not allow: \(Self.list(unexpected)); fix the data or add them to values: in schema:",
                                      metric: "unexpected_fraction", value: share, baseline: baselineShare, threshold: 0, details: .object(details))
-            return result.judgedAgainstBaseline(baselineFailsAsBadly: (baselineShare ?? 0) >= share, strict: input.strict)
+            return result.judged(share, against: .atMost(0), baseline: baselineShare, strict: input.strict)
         }
         guard let baselineProfile else {
             return CheckResult(id: id, status: .pass, title: title, message: "\(profile.distinct) categories; no allowed set declared and no baseline to compare",

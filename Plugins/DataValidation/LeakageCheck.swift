@@ -31,7 +31,7 @@ struct LeakageCheck {
         if share > Self.failFraction {
             let result = CheckResult(id: id, status: .fail, title: title, message: message + "; remove them from one side",
                                      metric: "leaked_fraction", value: share, baseline: baseline, threshold: Self.failFraction, details: details)
-            return result.judgedAgainstBaseline(baselineFailsAsBadly: (baseline ?? 0) >= share, strict: input.strict)
+            return result.judged(share, against: .atMost(Self.failFraction), baseline: baseline, strict: input.strict)
         }
         return CheckResult(id: id, status: .warn, title: title, message: message, metric: "leaked_fraction", value: share, baseline: baseline,
                            threshold: Self.failFraction, details: details)

@@ -20,7 +20,7 @@ struct NullsCheck {
             let result = CheckResult(id: id, status: .fail, title: title,
                                      message: "\(Presentation.fraction(head)) of \(column.name) is missing, above the schema's max_null_fraction \(Presentation.fraction(declared)); fix the pipeline or raise the limit in schema:",
                                      metric: "null_fraction", value: head, baseline: baseline, threshold: declared, details: .object(details))
-            return result.judgedAgainstBaseline(baselineFailsAsBadly: (baseline ?? 0) >= head, strict: input.strict)
+            return result.judged(head, against: .atMost(declared), baseline: baseline, strict: input.strict)
         }
         if let baseline, head - baseline > input.policy.maxNullIncrease {
             return CheckResult(id: id, status: .fail, title: title,

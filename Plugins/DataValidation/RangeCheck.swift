@@ -33,7 +33,7 @@ struct RangeCheck {
             let result = CheckResult(id: id, status: .fail, title: title,
                                      message: "\(outside.count) value(s) of \(column.name) (\(Presentation.fraction(share))) fall outside the schema's [\(bound(low)), \(bound(high))], e.g. \(outside.examples.prefix(3).map(Presentation.number).joined(separator: ", ")); fix the data or the bounds in schema:",
                                      metric: "outside_fraction", value: share, baseline: baselineShare, threshold: 0, details: .object(details))
-            return result.judgedAgainstBaseline(baselineFailsAsBadly: (baselineShare ?? 0) >= share, strict: input.strict)
+            return result.judged(share, against: .atMost(0), baseline: baselineShare, strict: input.strict)
         }
         guard let baselineRange, baselineRange.0.isFinite else {
             return CheckResult(id: id, status: .pass, title: title,

@@ -61,8 +61,9 @@ struct TargetLeakageCheck {
             metric: finding.metric, value: finding.score, baseline: baseline?.score, threshold: threshold,
             details: .object([("one_to_one", .bool(finding.oneToOne)), ("score", .number(finding.score)), ("score_metric", .string(finding.metric)),
                               ("baseline_score", .number(baseline?.score))]))
-        let baselineLeaks = baseline.map { $0.oneToOne || $0.score >= threshold } ?? false
-        return result.judgedAgainstBaseline(baselineFailsAsBadly: baselineLeaks, strict: strict)
+        // A one-to-one column restates the label whatever its score on a small holdout.
+        return result.judged(finding.oneToOne ? 1 : finding.score, against: .below(threshold),
+                             baseline: baseline.map { $0.oneToOne ? 1 : $0.score }, strict: strict)
     }
 
     /// A table to compute on: the file read whole, or the sample models train on for a stream.

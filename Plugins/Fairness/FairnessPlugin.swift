@@ -25,6 +25,8 @@ public struct FairnessPlugin: Plugin {
 
     public init() {}
 
+    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds(models: true) }
+
     public func run(_ context: PluginContext) -> [CheckResult] {
         guard let config = context.head.configuration else { return [] }
         let attributes = config.features.protected
@@ -34,7 +36,7 @@ public struct FairnessPlugin: Plugin {
         }
         let run: ModelRun
         do {
-            run = try ModelRun(context: context, primary: .accuracy)
+            run = try ModelRun.shared(context)
         } catch {
             return [CheckResult(id: "fairness/training", status: .error, title: "Fairness", message: "could not score the model: \(error.description)")]
         }
@@ -130,11 +132,11 @@ struct FairnessEvaluation {
         let shown = Self.format(value)
         if let fail = rule.fail, value > fail {
             let failure = result(.fail, "\(rule.metric) \(shown) by \(name) exceeds \(Self.format(fail))\(smallNote)", threshold: fail)
-            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (base ?? -.infinity) >= value, strict: strict)
+            return failure.judged(value, against: .atMost(fail), baseline: base, strict: strict)
         }
         if let minimum = rule.min, value < minimum {
             let failure = result(.fail, "\(rule.metric) \(shown) by \(name) is below \(Self.format(minimum))\(smallNote)", threshold: minimum)
-            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (base ?? .infinity) <= value, strict: strict)
+            return failure.judged(value, against: .atLeast(minimum), baseline: base, strict: strict)
         }
         if let why = run.incomparable {
             return result(.warn, "\(rule.metric) by \(name): \(shown)\(smallNote); max_increase not judged, the baseline model is not comparable: \(why)",

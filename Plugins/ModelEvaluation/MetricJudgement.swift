@@ -45,7 +45,7 @@ struct MetricJudgement {
         }
         if let minimum, candidate < minimum {
             let failure = result(.fail, "\(name) \(Self.format(candidate)) is below the minimum \(Self.format(minimum))", threshold: minimum)
-            return failure.judgedAgainstBaseline(baselineFailsAsBadly: (baseline ?? .infinity) <= candidate, strict: strict)
+            return failure.judged(candidate, against: .atLeast(minimum), baseline: baseline, strict: strict)
         }
         if let incomparable {
             return result(.warn, "\(name) \(Self.format(candidate)); not compared with the baseline model: \(incomparable)", threshold: minimum)

@@ -17,6 +17,8 @@ public struct ModelEvaluationPlugin: Plugin {
 
     public init() {}
 
+    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds(models: true) }
+
     public func run(_ context: PluginContext) -> [CheckResult] {
         do {
             return try Evaluation(context: context).checks()
@@ -46,7 +48,7 @@ struct Evaluation {
     var candidate: ScoredHoldout { run.candidate }
     var baseline: ScoredHoldout? { run.baseline }
     var paired: Bool { run.paired }
-    var notes: [(String, JSONValue)] { run.notes }
+    let notes: [(String, JSONValue)]
     /// Which holdout rows the comparison used, when some were left out (rows a model trained on).
     var rowsNote: String? {
         guard case .object(let fields)? = notes.first(where: { $0.0 == "left_out" })?.1,
@@ -59,7 +61,26 @@ struct Evaluation {
         policy = context.policy.modelEvaluation
         let kind = context.head.configuration?.task ?? .binary
         let primary = WeightedMetrics.Name(rawValue: policy.primary ?? ModelEvaluationPlugin.defaults(kind).primary) ?? .accuracy
-        run = try ModelRun(context: context, primary: primary)
+        run = try ModelRun.shared(context)
+        notes = Self.notes(run, primary: primary, jobs: context.jobs)
+    }
+
+    /// The run's notes, with both models' primary metric on the baseline's own holdout (before
+    /// the mode), for a reviewer's comparison.
+    static func notes(_ run: ModelRun, primary: WeightedMetrics.Name, jobs: Int) -> [(String, JSONValue)] {
+        guard let baseHoldout = run.baselineHoldout, let baseTask = run.baselineTask, let baseModel = run.baselineModel,
+              let candidate = run.candidateModel, let view = run.baselineView else { return run.notes }
+        let asHead = baseHoldout.renamingColumns(Dictionary(view.mapped.map { ($0.old, $0.new) }, uniquingKeysWith: { a, _ in a }))
+        var onBase: [(String, JSONValue)] = [("metric", .string(primary.rawValue))]
+        onBase.append(("baseline_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
+                                                               classes: baseTask.classes).sample(primary)?.value(primary))))
+        if run.task.features.allSatisfy({ asHead.column($0) != nil }) {
+            onBase.append(("candidate_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: candidate.scores(asHead, jobs: jobs),
+                                                                    classes: run.task.classes).sample(primary)?.value(primary))))
+        }
+        var notes = run.notes
+        notes.insert(("on_baseline_holdout", .object(onBase)), at: notes.firstIndex { $0.0 == "mode" } ?? notes.count)
+        return notes
     }
 
     func checks() -> [CheckResult] {

@@ -1,7 +1,3 @@
-import Behavioural
-import DataValidation
-import Fairness
-import ModelEvaluation
 import Foundation
 import GateKit
 import GitRepository
@@ -13,12 +9,10 @@ public struct Gate {
     /// Where the configuration lives unless `--config` says otherwise.
     public static let defaultConfigPath = "mlgate.yml"
 
-    /// The built-in plugins, in the order reports list them.
-    public static let builtInPlugins: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()]
-
+    /// The plugins to run, in the order reports list them (the CLI's registry lists them).
     public let plugins: [any Plugin]
 
-    public init(plugins: [any Plugin] = Gate.builtInPlugins) {
+    public init(plugins: [any Plugin]) {
         self.plugins = plugins
     }
 
@@ -71,7 +65,10 @@ public struct Gate {
             movedFrom = Self.defaultConfigPath
         }
         // Every file a policy names, at both sides: the trusted side's copy is the one applied.
-        let policyPaths = PolicyReview.namedFiles([baselineConfig?.configuration, headConfig.configuration])
+        var policyPaths: [String] = []
+        for configuration in [baselineConfig?.configuration, headConfig.configuration].compactMap({ $0 }) {
+            for path in plugins.flatMap({ $0.needs(configuration.checks).files }) where !policyPaths.contains(path) { policyPaths.append(path) }
+        }
         var baselineFiles: [String: [UInt8]?] = [:], headFiles: [String: [UInt8]?] = [:]
         for path in policyPaths {
             baselineFiles[path] = .some(try baseline.read(path))
@@ -92,7 +89,7 @@ public struct Gate {
         // left on disk for streaming, with a sample to train on when a model plugin runs.
         let memory = options.memory ?? MemoryBudget.current()
         let reading = Reading(jobs: options.jobs, memory: memory, seed: seed,
-                              sampleForModels: selected.contains { ["model-evaluation", "behavioural", "fairness"].contains($0.name) })
+                              sampleForModels: selected.contains { $0.needs(review.policy).models })
         // Each side keeps its own data, features and model, under the trusted protected attributes.
         let headSide = try loadSide(.head, snapshot: head, configuration: review.applyingPolicy(to: headConfig.configuration),
                                     naming: headConfig.configuration, reading: reading, progress: progress)
@@ -115,7 +112,9 @@ public struct Gate {
                                     malformedInput: { malformed.record($0) })
         // Work units for sharding: the plugins that share the run's models stay together.
         let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
-        let inShard = Self.shardFilter(order, options.shard)
+        let groups = Dictionary(selected.compactMap { plugin in plugin.needs(review.policy).shareGroup.map { (plugin.name, $0) } },
+                                uniquingKeysWith: { a, _ in a })
+        let inShard = Self.shardFilter(order, groups: groups, options.shard)
         var results: [PluginResult] = inShard("policy") ? [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)] : []
         for plugin in selected where inShard(plugin.name) {
             let clock = ContinuousClock.now
@@ -149,18 +148,17 @@ public struct Gate {
 
     // MARK: Steps
 
-    /// Which plugins a shard runs: units in the run's order dealt round-robin, where model
-    /// evaluation, behavioural and fairness form one unit (they share trained models).
-    static func shardFilter(_ order: [String], _ shard: (index: Int, count: Int)?) -> (String) -> Bool {
+    /// Which plugins a shard runs: units in the run's order dealt round-robin, where plugins of
+    /// one share group (those that need the trained models) form one unit.
+    static func shardFilter(_ order: [String], groups: [String: String], _ shard: (index: Int, count: Int)?) -> (String) -> Bool {
         guard let shard else { return { _ in true } }
-        let shared: Set<String> = ["model-evaluation", "behavioural", "fairness"]
         var units: [String] = []
         for name in order {
-            let unit = shared.contains(name) ? "models" : name
+            let unit = groups[name].map { "group:" + $0 } ?? name
             if !units.contains(unit) { units.append(unit) }
         }
         return { name in
-            let unit = shared.contains(name) ? "models" : name
+            let unit = groups[name].map { "group:" + $0 } ?? name
             guard let position = units.firstIndex(of: unit) else { return false }
             return position % shard.count == shard.index - 1
         }

@@ -69,15 +69,6 @@ struct PolicyReview {
         baseline == nil || (changed && allowChange) ? "head" : "baseline"
     }
 
-    /// Every file the baseline's or head's policy names.
-    static func namedFiles(_ configurations: [Configuration?]) -> [String] {
-        var paths: [String] = []
-        for configuration in configurations.compactMap({ $0 }) {
-            for test in configuration.checks.behavioural { if let file = test.file, !paths.contains(file) { paths.append(file) } }
-        }
-        return paths
-    }
-
     func check() -> CheckResult {
         let id = "policy/changed"
         let title = "Policy (checks:, protected attributes and the files they name, in \(configPath))"

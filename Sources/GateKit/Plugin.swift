@@ -1,3 +1,5 @@
+import Foundation
+
 /// A family of checks run against the baseline and the head of a pull request.
 ///
 /// A plugin reads everything it judges from the context and returns its checks; it never
@@ -10,6 +12,9 @@ public protocol Plugin: Sendable {
     var summary: String { get }
     /// The checks it can produce, for `mlgate plugins` and the docs.
     var catalog: [CheckDescription] { get }
+
+    /// What the engine must provide under `policy` (models, files the policy names).
+    func needs(_ policy: Policy) -> PluginNeeds
 
     func run(_ context: PluginContext) -> [CheckResult]
 }
@@ -109,6 +114,8 @@ public struct PluginContext: Sendable {
 
     /// Where expensive results (trained baseline models) outlive the run; nil with `--no-cache`.
     public let cache: (any ArtifactCache)?
+    /// Work plugins share within this run (the trained and scored models).
+    public let shared: SharedWork
     /// Progress for the person watching (stderr); never part of a report, which must not
     /// depend on what the cache held.
     public let log: @Sendable (String) -> Void
@@ -122,7 +129,7 @@ public struct PluginContext: Sendable {
 
     public init(baseline: Side, head: Side, policy: Policy, policyFiles: [String: [UInt8]] = [:], seed: UInt64, jobs: Int,
                 memory: MemoryBudget = .current(),
-                cache: (any ArtifactCache)? = nil,
+                cache: (any ArtifactCache)? = nil, shared: SharedWork = SharedWork(),
                 log: @escaping @Sendable (String) -> Void = { _ in }, status: @escaping @Sendable (String) -> Void = { _ in },
                 malformedInput: @escaping @Sendable (TabularError) -> Void = { _ in }) {
         self.malformedInput = malformedInput
@@ -134,7 +141,51 @@ public struct PluginContext: Sendable {
         self.jobs = jobs
         self.memory = memory
         self.cache = cache
+        self.shared = shared
         self.log = log
         self.status = status
+    }
+}
+
+/// What a plugin needs the engine to provide, declared rather than known by its name.
+public struct PluginNeeds: Sendable, Equatable {
+    /// The run's trained candidate and baseline models: the engine keeps a sample of a file too
+    /// large for memory for them, and a shard keeps every plugin that needs them together, since
+    /// they share the models.
+    public var models: Bool
+    /// Repository files the policy names that the plugin reads (cases files): the engine reads
+    /// them from the trusted side only, and a PR that changes one changes the policy.
+    public var files: [String]
+
+    public init(models: Bool = false, files: [String] = []) {
+        self.models = models
+        self.files = files
+    }
+
+    /// Plugins of one share group run in the same shard.
+    public var shareGroup: String? { models ? "models" : nil }
+}
+
+extension Plugin {
+    /// By default a plugin needs nothing beyond the data.
+    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds() }
+}
+
+/// Work one plugin does that others reuse within a run (the trained models and their scores):
+/// computed once, on first request, whatever the disk cache holds.
+public final class SharedWork: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: any Sendable] = [:]
+
+    public init() {}
+
+    /// The value stored under `key`, made by `make` the first time it is asked for.
+    public func value<T: Sendable>(_ key: String, _ make: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[key] as? T { return value }
+        let value = make()
+        values[key] = value
+        return value
     }
 }

@@ -33,7 +33,20 @@ public struct ModelRun: Sendable {
         return baselineModel.scores(baselineView.apply(table), jobs: jobs)
     }
 
-    public init(context: PluginContext, primary: WeightedMetrics.Name) throws(ModelError) {
+    /// The baseline's own holdout (its file, or its content split's) and the baseline's task,
+    /// for comparing both models there too; nil without a baseline model.
+    public let baselineHoldout: Table?
+    public let baselineTask: LearningTask?
+
+    /// The run's models, trained and scored once for every plugin that asks.
+    public static func shared(_ context: PluginContext) throws(ModelError) -> ModelRun {
+        let result: Result<ModelRun, ModelError> = context.shared.value("model-run") {
+            Result { () throws(ModelError) in try ModelRun(context: context) }
+        }
+        return try result.get()
+    }
+
+    init(context: PluginContext) throws(ModelError) {
         guard let config = context.head.configuration, let headTrain = context.head.train else { throw .training("head has no training data") }
         task = try LearningTask(configuration: config, train: headTrain)
         var notes: [(String, JSONValue)] = []
@@ -63,8 +76,10 @@ public struct ModelRun: Sendable {
             baselineModel = nil
             baselineView = nil
             incomparable = nil
+            baselineHoldout = nil
+            baselineTask = nil
         } else {
-            let trained = try Self.trained(context: context, config: config, task: task, headTrain: headTrain, primary: primary)
+            let trained = try Self.trained(context: context, config: config, task: task, headTrain: headTrain)
             holdout = trained.holdout
             candidate = trained.candidate
             baseline = trained.baseline
@@ -73,6 +88,8 @@ public struct ModelRun: Sendable {
             baselineModel = trained.baselineModel
             baselineView = trained.view
             incomparable = trained.view?.incomparable
+            baselineHoldout = trained.baselineHoldout
+            baselineTask = trained.baselineTask
             notes += trained.notes
             notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         }
@@ -89,11 +106,13 @@ public struct ModelRun: Sendable {
         var candidateModel: TrainedModel
         var baselineModel: TrainedModel?
         var view: BaselineView?
+        var baselineHoldout: Table?
+        var baselineTask: LearningTask?
         var notes: [(String, JSONValue)] = []
     }
 
-    private static func trained(context: PluginContext, config: Configuration, task: LearningTask, headTrain: Table,
-                                primary: WeightedMetrics.Name) throws(ModelError) -> Trained {
+    private static func trained(context: PluginContext, config: Configuration, task: LearningTask,
+                                headTrain: Table) throws(ModelError) -> Trained {
         let jobs = context.jobs, seed = context.seed
         var notes: [(String, JSONValue)] = []
         let baseTable = context.baseline.train
@@ -172,17 +191,9 @@ public struct ModelRun: Sendable {
                         + view.mapped.map { "\($0.old) → \($0.new)" }.joined(separator: ", "))))
                 }
             }
-            // Both models on the baseline's own holdout too, for a reviewer's comparison.
-            let baseHoldout = context.baseline.holdout ?? baseTable.rows(split.split(baseTable, role: .baseline).holdout)
-            let asHead = baseHoldout.renamingColumns(Dictionary(view.mapped.map { ($0.old, $0.new) }, uniquingKeysWith: { a, _ in a }))
-            var onBase: [(String, JSONValue)] = [("metric", .string(primary.rawValue))]
-            onBase.append(("baseline_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
-                                                                   classes: baseTask.classes).sample(primary)?.value(primary))))
-            if task.features.allSatisfy({ asHead.column($0) != nil }) {
-                onBase.append(("candidate_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: model.scores(asHead, jobs: jobs),
-                                                                        classes: task.classes).sample(primary)?.value(primary))))
-            }
-            notes.append(("on_baseline_holdout", .object(onBase)))
+            // The baseline's own holdout, on which a reviewer may compare both models too.
+            result.baselineHoldout = context.baseline.holdout ?? baseTable.rows(split.split(baseTable, role: .baseline).holdout)
+            result.baselineTask = baseTask
         }
         notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         result.notes = notes

@@ -103,7 +103,7 @@ struct Check: ParsableCommand {
             // On a terminal, transient progress updates one line in place; in logs, one line per step.
             let terminal = isatty(STDERR_FILENO) == 1
             let quiet = self.quiet
-            report = try Gate().run(options,
+            report = try Gate(plugins: PluginRegistry.all).run(options,
                                     progress: { line in if !quiet { Diagnostics.log(terminal ? "\r\u{1B}[2K" + line : line) } },
                                     status: { line in if terminal && !quiet { Diagnostics.write("\r\u{1B}[2K" + line) } })
         } catch {

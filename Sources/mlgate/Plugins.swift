@@ -6,7 +6,7 @@ struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the plugins and the checks each runs.")
 
     func run() throws {
-        for plugin in Gate.builtInPlugins {
+        for plugin in PluginRegistry.all {
             print("\(plugin.name) — \(plugin.summary)")
             for check in plugin.catalog {
                 print("  \(plugin.name)/\(check.id)")

@@ -1,4 +1,8 @@
+import Behavioural
+import DataValidation
 import Engine
+import Fairness
+import ModelEvaluation
 import FixtureRepos
 import Foundation
 import GateKit
@@ -155,5 +159,12 @@ import Testing
         _ = try Gate().run(options(built.path) { $0.worktree = true })
         _ = try? Gate().run(options(built.path) { $0.base = "nope" })
         #expect(try DirectorySnapshot.take(built.path) == before)
+    }
+}
+
+extension Gate {
+    /// The gate with the built-in plugins, as the CLI's registry lists them.
+    init() {
+        self.init(plugins: [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()])
     }
 }

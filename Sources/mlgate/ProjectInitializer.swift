@@ -1,5 +1,6 @@
 import Foundation
 import GateKit
+import Engine
 import GitRepository
 import DataValidation
 import ModelEvaluation

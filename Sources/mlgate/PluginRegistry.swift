@@ -1,0 +1,11 @@
+import Behavioural
+import DataValidation
+import Fairness
+import GateKit
+import ModelEvaluation
+
+/// The built-in plugins, in the order reports list them: the one place that names them. The
+/// engine runs whatever it is given and learns what each needs from its declaration.
+enum PluginRegistry {
+    static let all: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()]
+}
