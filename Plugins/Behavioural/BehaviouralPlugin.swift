@@ -11,7 +11,10 @@ public struct BehaviouralPlugin: Plugin {
     public let name = "behavioural"
     public let summary = "directional, invariance and known-case tests of the candidate model, beside the baseline model"
     public let catalog: [CheckDescription] = [
-        CheckDescription("NAME", "each test of checks.behavioural: fails when fewer than min_pass_rate of the rows pass (directional: score moves the expected way; invariance: |Δ score| ≤ tolerance; cases: the expected label)"),
+        CheckDescription("NAME", "each test of checks.behavioural: fails when fewer than min_pass_rate of the rows pass (directional: score moves the expected way; invariance: |Δ score| ≤ tolerance; cases: the expected label); error when no model could be asked",
+                         examples: [.init("monotonicity-break", "higher income never lowers approval", .fail),
+                                    .init("model-one-class", "known edge cases", .error),
+                                    .init("model-clean", "higher income never lowers approval", .pass)]),
     ]
 
     public init() {}

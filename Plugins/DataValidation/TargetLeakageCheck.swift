@@ -36,6 +36,8 @@ struct TargetLeakageCheck {
         let excluded = Set(config.features.ignore + [target] + config.datetimeColumns).union(Set(config.features.protected).subtracting(config.features.useProtected))
         let features = train.columnNames.filter { !excluded.contains($0) }
         let heldOut = Self.holdout(train: train, file: input.headHoldout, features: features, target: target, seed: input.context.seed)
+        // A feature the holdout file lacks is judged on the rows a content split of train holds out.
+        let split = Self.holdout(train: train, file: nil, features: features, target: target, seed: input.context.seed)
         let baseline: (train: Table, holdout: Table)? = {
             guard case .memory(let table)? = Self.table(input.baseline, sample: input.context.baseline.train), table.column(target) != nil else { return nil }
             let file = input.baselineHoldout.flatMap { if case .memory(let t) = $0 { t } else { nil } }
@@ -44,7 +46,8 @@ struct TargetLeakageCheck {
         let kind = config.task
         return Parallel.map(features.count, jobs: input.context.jobs) { i -> CheckResult? in
             let name = features[i]
-            guard let finding = Self.evaluate(name, target: target, task: kind, train: heldOut.train, holdout: heldOut.holdout),
+            let sides = heldOut.holdout.column(name) == nil ? split : heldOut
+            guard let finding = Self.evaluate(name, target: target, task: kind, train: sides.train, holdout: sides.holdout),
                   finding.oneToOne || finding.score >= Self.threshold else { return nil }
             let before = baseline.flatMap { Self.evaluate(name, target: target, task: kind, train: $0.train, holdout: $0.holdout) }
             return Self.check(name, target: target, finding: finding, baseline: before, strict: input.strict)

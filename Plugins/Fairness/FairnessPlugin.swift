@@ -9,10 +9,18 @@ public struct FairnessPlugin: Plugin {
     public let name = "fairness"
     public let summary = "group fairness of the candidate model (as fairlearn defines it) per protected attribute, against thresholds and the baseline"
     public let catalog: [CheckDescription] = [
-        CheckDescription("METRIC/ATTRIBUTE", "demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference, equal_opportunity_difference, disparate_impact_ratio: beyond its threshold, or worse than the baseline by more than max_increase, fails; groups under min_group_size are listed, not judged"),
-        CheckDescription("proxy/ATTRIBUTE", "warns when a feature the model learns from encodes a protected attribute: AUC ≥ 0.8 (numeric) or Cramér's V ≥ 0.5 (categorical)"),
-        CheckDescription("mean_prediction_difference/ATTRIBUTE", "regression: the largest difference between groups' mean predictions, against the baseline"),
-        CheckDescription("mae_difference/ATTRIBUTE", "regression: the largest difference between groups' mean absolute errors, against the baseline"),
+        CheckDescription("METRIC/ATTRIBUTE", "demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference, equal_opportunity_difference, disparate_impact_ratio: beyond its threshold, or worse than the baseline by more than max_increase, fails; groups under min_group_size are listed, not judged",
+                         examples: [.init("fairness-proxy", "demographic_parity_difference/sex", .fail), .init("model-clean", "demographic_parity_difference/sex", .pass)]),
+        CheckDescription("proxy/ATTRIBUTE", "warns when a feature the model learns from encodes a protected attribute: AUC ≥ 0.8 (numeric) or Cramér's V ≥ 0.5 (categorical)",
+                         examples: [.init("fairness-proxy", "proxy/sex", .warn), .init("model-clean", "proxy/sex", .pass)]),
+        CheckDescription("mean_prediction_difference/ATTRIBUTE", "regression: the largest difference between groups' mean predictions, against the baseline",
+                         examples: [.init("regression-biased", "mean_prediction_difference/sex", .fail), .init("regression-clean", "mean_prediction_difference/sex", .pass)]),
+        CheckDescription("mae_difference/ATTRIBUTE", "regression: the largest difference between groups' mean absolute errors, against the baseline",
+                         examples: [.init("regression-biased", "mae_difference/sex", .fail), .init("regression-clean", "mae_difference/sex", .pass)]),
+        CheckDescription("attributes", "skip when the policy declares no protected attributes, saying how to declare them",
+                         examples: [.init("no-protected", "attributes", .skip), .init("model-clean", "attributes", nil)]),
+        CheckDescription("training", "error when the models could not be trained or scored, with the reason",
+                         examples: [.init("model-one-class", "training", .error), .init("model-clean", "training", nil)]),
     ]
 
     /// SPEC §2's defaults, used when `checks.fairness.metrics` is not given.

@@ -10,9 +10,13 @@ public struct ModelEvaluationPlugin: Plugin {
     public let name = "model-evaluation"
     public let summary = "candidate vs baseline model on head's holdout: metrics with thresholds and bootstrap intervals, slices"
     public let catalog: [CheckDescription] = [
-        CheckDescription("METRIC", "auc, pr_auc, accuracy, f1, precision, recall, log_loss, brier, ece, rmse, mae, r2: below min fails; a drop beyond max_drop fails when the paired bootstrap 95% CI of the change excludes zero, else warns"),
-        CheckDescription("slice/COL=VALUE/METRIC", "the primary metric within each value of a slices: column, judged the same way"),
-        CheckDescription("training", "error when a model cannot be trained or scored, with the reason"),
+        CheckDescription("METRIC", "auc, pr_auc, accuracy, f1, precision, recall, log_loss, brier, ece, rmse, mae, r2: below min fails; a drop beyond max_drop fails when the paired bootstrap 95% CI of the change excludes zero, else warns; not comparable with the baseline model: warns",
+                         examples: [.init("model-noisy-labels", "auc", .fail), .init("regression-biased", "r2", .fail), .init("model-clean", "auc", .pass),
+                                    .init("regression-clean", "rmse", .pass)]),
+        CheckDescription("slice/COL=VALUE/METRIC", "the primary metric within each value of a slices: column, judged the same way",
+                         examples: [.init("model-noisy-labels", "slice/region=north/auc", .fail), .init("model-clean", "slice/region=north/auc", .pass)]),
+        CheckDescription("training", "error when a model cannot be trained or scored, with the reason",
+                         examples: [.init("model-one-class", "training", .error), .init("model-clean", "training", nil)]),
     ]
 
     public init() {}

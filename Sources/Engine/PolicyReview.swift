@@ -151,3 +151,13 @@ struct PolicyReview {
         return out
     }
 }
+
+extension Gate {
+    /// The check the gate makes itself, described as plugins describe theirs.
+    public static let policyCatalog: [CheckDescription] = [
+        CheckDescription("changed", "fails when a pull request changes the policy: checks:, features.protected / use_protected, a file the policy names, or the configuration's path (allow with --allow-policy-change)",
+                         examples: [.init("policy-change", "changed", .fail), .init("policy-cases-rewritten", "changed", .fail),
+                                    .init("clean", "changed", .pass)]),
+    ]
+}
+

@@ -19,16 +19,38 @@ public protocol Plugin: Sendable {
     func run(_ context: PluginContext) -> [CheckResult]
 }
 
-/// What one kind of check judges, described once next to its code.
+/// What one kind of check judges, described once next to its code, with the fixture scenarios
+/// that show it at work: at least one where it must catch something and one where it must not.
+/// One generic test runs them all (`CatalogTests`).
 public struct CheckDescription: Sendable, Equatable {
-    /// The id after the plugin's name; `COL`, `METRIC` or `NAME` stand for the subject.
+    /// The id after the plugin's name; `COL`, `METRIC`, `NAME`, `ATTRIBUTE` or `VALUE` stand
+    /// for the subject.
     public let id: String
     public let summary: String
+    public let examples: [CheckExample]
 
-    public init(_ id: String, _ summary: String) {
+    public init(_ id: String, _ summary: String, examples: [CheckExample] = []) {
         self.id = id
         self.summary = summary
+        self.examples = examples
     }
+}
+
+/// One expectation on a fixture scenario (`fixtures/NAME`): the check `id` (after the plugin's
+/// name, subject filled in) ends with `status` there, or is not reported at all (`nil`).
+public struct CheckExample: Sendable, Equatable {
+    public let scenario: String
+    public let id: String
+    public let status: Status?
+
+    public init(_ scenario: String, _ id: String, _ status: Status?) {
+        self.scenario = scenario
+        self.id = id
+        self.status = status
+    }
+
+    /// The check catches something here (anything but a pass or silence).
+    public var triggers: Bool { status != nil && status != .pass }
 }
 
 /// One revision as the plugins see it: its configuration and the files read at it.
