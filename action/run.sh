@@ -2,15 +2,17 @@
 # The gate step of the mlgate GitHub Action, runnable on its own with the same variables:
 #   MLGATE (binary), MLGATE_BASE, MLGATE_CONFIG, MLGATE_REPORTS, MLGATE_FAIL_ON (fail|warn|never), MLGATE_ARGS,
 #   and GitHub's GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files.
-# Appends the Markdown report to the job summary, turns failures and warnings into annotations
-# on the configuration file, sets the step outputs, and exits by MLGATE_FAIL_ON.
+# Appends the Markdown report to the job summary, prints mlgate's annotations (workflow commands on
+# the data file a check judges, else on the configuration), sets the step outputs, and exits by
+# MLGATE_FAIL_ON. No interpreter beyond bash and sed.
 set -uo pipefail
 mlgate="${MLGATE:-mlgate}"
 reports="${MLGATE_REPORTS:-mlgate-report}"
 config="${MLGATE_CONFIG:-mlgate.yml}"
 fail_on="${MLGATE_FAIL_ON:-fail}"
 mkdir -p "$reports"
-args=(check --config "$config" --junit "$reports/junit.xml" --markdown "$reports/report.md" --json "$reports/report.json" --html "$reports/report.html")
+args=(check --config "$config" --junit "$reports/junit.xml" --markdown "$reports/report.md" --json "$reports/report.json" --html "$reports/report.html"
+      --annotations "$reports/annotations.txt")
 [ -n "${MLGATE_BASE:-}" ] && args+=(--base "$MLGATE_BASE")
 # shellcheck disable=SC2206
 [ -n "${MLGATE_ARGS:-}" ] && args+=(${MLGATE_ARGS})
@@ -25,25 +27,13 @@ fi
 
 status="cannot-run"
 if [ -f "$reports/report.json" ] && [ "$code" -ne 2 ]; then
-  status=$(python3 - "$reports/report.json" "$config" <<'PY'
-import json, sys
-report = json.load(open(sys.argv[1]))
-config = sys.argv[2]
-def clean(text):  # workflow commands end at a newline; % starts an escape
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-for plugin in report["plugins"]:
-    for check in plugin["checks"]:
-        level = {"fail": "error", "error": "error", "warn": "warning"}.get(check["status"])
-        if level:
-            # Data checks name the data file they judge; the rest point at the configuration.
-            details = check.get("details") if isinstance(check.get("details"), dict) else {}
-            target = details.get("file") or config
-            print(f"::{level} file={clean(target)},title={clean(check['id'])}::{clean(check['message'])}", file=sys.stderr)
-print(report["status"])
-PY
-)
+  # mlgate wrote the workflow commands, escaped (a path or column name cannot start a command of its own).
+  cat "$reports/annotations.txt" >&2
+  # The gate's status is the report's only top-level "status" (two-space indent).
+  status=$(sed -n 's/^  "status": "\([a-z]*\)",$/\1/p' "$reports/report.json" | head -n 1)
 else
-  echo "::error file=$config,title=mlgate could not run::$(tail -n 1 "$reports/stderr.log" | sed 's/%/%25/g')" >&2
+  last=$(tail -n 1 "$reports/stderr.log" | sed -e 's/%/%25/g' -e 's/\r/%0D/g')
+  echo "::error file=$(printf '%s' "$config" | sed -e 's/%/%25/g' -e 's/:/%3A/g' -e 's/,/%2C/g'),title=mlgate could not run::$last" >&2
 fi
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then

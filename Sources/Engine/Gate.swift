@@ -132,7 +132,7 @@ public struct Gate {
                                      seed: seed, configuration: headConfig.configuration, baseline: baseline, head: head,
                                      baselineConfiguration: baselineConfig?.configuration, progress: progress)
 
-        return GateReport(
+        var report = GateReport(
             toolVersion: Self.version,
             base: .init(rev: baseRev, commit: baseCommit.hex),
             head: .init(rev: headRev, commit: headCommit.hex),
@@ -144,6 +144,8 @@ public struct Gate {
             changedPaths: changedPaths.map(\.path),
             command: Self.reproduction(options: options, base: baseCommit, head: headCommit, seed: seed, configPath: configPath),
             shard: options.shard.map { "\($0.index)/\($0.count)" }, pluginOrder: options.shard == nil ? nil : order)
+        report.configPath = configPath
+        return report
     }
 
     // MARK: Steps

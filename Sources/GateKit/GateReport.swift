@@ -38,6 +38,8 @@ public struct GateReport: Sendable, Equatable {
     public var shard: String?
     /// Every plugin of the whole run in report order (set on shards, so a merge can restore it).
     public var pluginOrder: [String]?
+    /// The configuration's path, where annotations of checks without a file of their own point.
+    public var configPath = "mlgate.yml"
 
     public init(toolVersion: String, base: Revision, head: Revision, mergeBase: String, seed: UInt64,
                 durationSeconds: Double, policy: PolicyInfo, plugins: [PluginResult],

@@ -17,15 +17,24 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
     var html: String?
 
+    @Option(help: ArgumentHelp("Write GitHub workflow commands (::error / ::warning, one per failing or warning check) here.", valueName: "file"))
+    var annotations: String?
+
+    /// The files asked for, by reporter format.
+    var requested: [String: String] {
+        ["junit": junit, "markdown": markdown, "json": json, "html": html, "annotations": annotations].compactMapValues { $0 }
+    }
+
     /// True when no report file was asked for (a summary goes to stdout instead).
-    var none: Bool { json == nil && junit == nil && markdown == nil && html == nil }
+    var none: Bool { requested.isEmpty }
 
     func write(_ report: GateReport) throws(CannotRun) {
+        let requested = self.requested
         do {
-            if let json { try Self.write(Array(JSONReport.render(report).utf8), to: json) }
-            if let junit { try Self.write(JUnitReport.render(report), to: junit) }
-            if let markdown { try Self.write(Array(MarkdownReport.render(report).utf8), to: markdown) }
-            if let html { try Self.write(Array(HTMLReport.render(report).utf8), to: html) }
+            for reporter in Reporters.all {
+                guard let path = requested[reporter.format] else { continue }
+                try Self.write(try reporter.render(report), to: path)
+            }
         } catch {
             throw CannotRun(message: "could not write a report: \(error)")
         }

@@ -138,3 +138,22 @@ import Testing
         #expect(html.contains("level39"))
     }
 }
+
+/// Annotations carry text from the repository: none of it may end the command and start another.
+@Suite struct GitHubAnnotationsTests {
+    @Test func repositoryTextCannotStartAWorkflowCommand() {
+        var report = ReportFixtures.report()
+        report.configPath = "ci/mlgate,v2.yml"
+        report.plugins[1].checks = [
+            CheckResult(id: "data-validation/nulls/evil\n::error::owned", status: .fail, title: "t",
+                        message: "50% missing\n::add-mask::secret %0A", details: .object([("file", .string("data/a:b.csv"))])),
+            CheckResult(id: "data-validation/rows", status: .warn, title: "t", message: "rows"),
+            CheckResult(id: "data-validation/drift/x", status: .pass, title: "t", message: "fine"),
+        ]
+        let lines = GitHubAnnotations.render(report).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 3, "policy/changed fails, one fail, one warn: \(lines)")
+        #expect(lines.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") })
+        #expect(lines.contains("::error file=data/a%3Ab.csv,title=data-validation/nulls/evil%0A%3A%3Aerror%3A%3Aowned::50%25 missing%0A::add-mask::secret %250A"))
+        #expect(lines.contains("::warning file=ci/mlgate%2Cv2.yml,title=data-validation/rows::rows"))
+    }
+}
