@@ -73,6 +73,6 @@ let package = Package(
         .testTarget(name: "FairnessTests", dependencies: ["Fairness", "GateKit"], exclude: ["Reference"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FixtureRepos", "XMLWriting"], exclude: ["Snapshots"]),
     ]
 )
