@@ -42,9 +42,11 @@ let package = Package(
         .target(name: "Fairness", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Fairness"),
 
         // MARK: CLI
+        // The registry names the built-in plugins; the engine runs whatever it is given.
+        .target(name: "PluginRegistry", dependencies: ["DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),
         .executableTarget(name: "mlgate", dependencies: [
-            "Engine", "Reports", "CMemoryTuning", "GitRepository",
-            "DataValidation", "ModelEvaluation", "Behavioural", "Fairness",
+            "Engine", "Reports", "CMemoryTuning", "GitRepository", "PluginRegistry",
+            "DataValidation", "ModelEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -55,7 +57,7 @@ let package = Package(
 
         // MARK: Fuzzing
         // scripts/fuzz.sh builds mlgate-fuzz with -sanitize=fuzzer; without it, it replays inputs.
-        .target(name: "FuzzTargets", dependencies: ["Engine", "Tabular"]),
+        .target(name: "FuzzTargets", dependencies: ["Engine", "Tabular", "PluginRegistry"]),
         .executableTarget(name: "mlgate-fuzz", dependencies: ["FuzzTargets"]),
 
         // MARK: Benchmarks
@@ -66,7 +68,7 @@ let package = Package(
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos", "PluginRegistry", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "ModelRuns", "GateKit", "Training"]),
         .testTarget(name: "BehaviouralTests", dependencies: ["Behavioural", "GateKit"]),

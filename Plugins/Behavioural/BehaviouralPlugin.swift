@@ -8,6 +8,7 @@ import Training
 /// run on the candidate and on the baseline model, so a test that passed on main and fails now
 /// says so.
 public struct BehaviouralPlugin: Plugin {
+    public typealias Settings = BehaviouralPolicy
     public let name = "behavioural"
     public let summary = "directional, invariance and known-case tests of the candidate model, beside the baseline model"
     public let catalog: [CheckDescription] = [
@@ -20,12 +21,12 @@ public struct BehaviouralPlugin: Plugin {
     public init() {}
 
     /// The models, when there are tests; and each `cases` test's file, read from the trusted side.
-    public func needs(_ policy: Policy) -> PluginNeeds {
-        PluginNeeds(models: !policy.behavioural.isEmpty, files: policy.behavioural.compactMap { $0.kind == .cases ? $0.file : nil })
+    public func needs(_ settings: BehaviouralPolicy) -> PluginNeeds {
+        PluginNeeds(models: !settings.tests.isEmpty, files: settings.tests.compactMap { $0.kind == .cases ? $0.file : nil })
     }
 
     public func run(_ context: PluginContext) -> [CheckResult] {
-        let tests = context.policy.behavioural
+        let tests = settings(context.policy).tests
         guard !tests.isEmpty else { return [] }
         let run: ModelRun
         do {

@@ -3,6 +3,7 @@ import GateKit
 /// Are the inputs what we expect? Compares head's training data with the baseline's (the
 /// reference distribution) and checks that the holdout agrees with train.
 public struct DataValidationPlugin: Plugin {
+    public typealias Settings = DataValidationPolicy
     public let name = "data-validation"
     public let summary = "schema, rows, nulls, ranges, categories, drift, duplicates and leakage of the data files"
     public let catalog: [CheckDescription] = [

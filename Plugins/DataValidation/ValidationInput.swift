@@ -22,7 +22,7 @@ struct ValidationInput: Sendable {
               context.head.train != nil || context.head.streamed["train"] != nil else { return nil }
         self.context = context
         self.configuration = configuration
-        self.policy = context.policy.dataValidation
+        self.policy = DataValidationPlugin().settings(context.policy)
         self.strict = context.policy.strict
         let ignored = Set(configuration.features.ignore)
         // Fingerprints compare head's train columns (ids left out), as the in-memory checks do.

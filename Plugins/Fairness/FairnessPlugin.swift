@@ -6,6 +6,7 @@ import Training
 /// for every protected attribute (and, with `intersections: true`, their combinations), on
 /// head's holdout, against the thresholds of `checks.fairness` and against the baseline model.
 public struct FairnessPlugin: Plugin {
+    public typealias Settings = FairnessPolicy
     public let name = "fairness"
     public let summary = "group fairness of the candidate model (as fairlearn defines it) per protected attribute, against thresholds and the baseline"
     public let catalog: [CheckDescription] = [
@@ -33,7 +34,7 @@ public struct FairnessPlugin: Plugin {
 
     public init() {}
 
-    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds(models: true) }
+    public func needs(_ settings: FairnessPolicy) -> PluginNeeds { PluginNeeds(models: true) }
 
     public func run(_ context: PluginContext) -> [CheckResult] {
         guard let config = context.head.configuration else { return [] }
@@ -48,7 +49,7 @@ public struct FairnessPlugin: Plugin {
         } catch {
             return [CheckResult(id: "fairness/training", status: .error, title: "Fairness", message: "could not score the model: \(error.description)")]
         }
-        let policy = context.policy.fairness
+        let policy = settings(context.policy)
         var groups = attributes.map { [$0] }
         if policy.intersections && attributes.count > 1 {
             for size in 2...attributes.count { groups += Self.combinations(attributes, size) }

@@ -7,6 +7,7 @@ import Training
 /// predictions), scores both on head's holdout, and judges each metric with a paired
 /// bootstrap interval of the change.
 public struct ModelEvaluationPlugin: Plugin {
+    public typealias Settings = ModelEvaluationPolicy
     public let name = "model-evaluation"
     public let summary = "candidate vs baseline model on head's holdout: metrics with thresholds and bootstrap intervals, slices"
     public let catalog: [CheckDescription] = [
@@ -21,7 +22,7 @@ public struct ModelEvaluationPlugin: Plugin {
 
     public init() {}
 
-    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds(models: true) }
+    public func needs(_ settings: ModelEvaluationPolicy) -> PluginNeeds { PluginNeeds(models: true) }
 
     public func run(_ context: PluginContext) -> [CheckResult] {
         do {
@@ -62,7 +63,7 @@ struct Evaluation {
 
     init(context: PluginContext) throws(ModelError) {
         self.context = context
-        policy = context.policy.modelEvaluation
+        policy = ModelEvaluationPlugin().settings(context.policy)
         let kind = context.head.configuration?.task ?? .binary
         let primary = WeightedMetrics.Name(rawValue: policy.primary ?? ModelEvaluationPlugin.defaults(kind).primary) ?? .accuracy
         run = try ModelRun.shared(context)

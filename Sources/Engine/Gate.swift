@@ -67,7 +67,7 @@ public struct Gate {
         // Every file a policy names, at both sides: the trusted side's copy is the one applied.
         var policyPaths: [String] = []
         for configuration in [baselineConfig?.configuration, headConfig.configuration].compactMap({ $0 }) {
-            for path in plugins.flatMap({ $0.needs(configuration.checks).files }) where !policyPaths.contains(path) { policyPaths.append(path) }
+            for path in plugins.flatMap({ $0.needs(in: configuration.checks).files }) where !policyPaths.contains(path) { policyPaths.append(path) }
         }
         var baselineFiles: [String: [UInt8]?] = [:], headFiles: [String: [UInt8]?] = [:]
         for path in policyPaths {
@@ -89,7 +89,7 @@ public struct Gate {
         // left on disk for streaming, with a sample to train on when a model plugin runs.
         let memory = options.memory ?? MemoryBudget.current()
         let reading = Reading(jobs: options.jobs, memory: memory, seed: seed,
-                              sampleForModels: selected.contains { $0.needs(review.policy).models })
+                              sampleForModels: selected.contains { $0.needs(in: review.policy).models })
         // Each side keeps its own data, features and model, under the trusted protected attributes.
         let headSide = try loadSide(.head, snapshot: head, configuration: review.applyingPolicy(to: headConfig.configuration),
                                     naming: headConfig.configuration, reading: reading, progress: progress)
@@ -112,7 +112,7 @@ public struct Gate {
                                     malformedInput: { malformed.record($0) })
         // Work units for sharding: the plugins that share the run's models stay together.
         let order = ["policy"] + selected.map(\.name) + externals.names.filter { (options.only.isEmpty || options.only.contains($0)) && !options.skip.contains($0) }
-        let groups = Dictionary(selected.compactMap { plugin in plugin.needs(review.policy).shareGroup.map { (plugin.name, $0) } },
+        let groups = Dictionary(selected.compactMap { plugin in plugin.needs(in: review.policy).shareGroup.map { (plugin.name, $0) } },
                                 uniquingKeysWith: { a, _ in a })
         let inShard = Self.shardFilter(order, groups: groups, options.shard)
         var results: [PluginResult] = inShard("policy") ? [PluginResult(name: "policy", checks: [review.check()], durationSeconds: 0)] : []
@@ -188,7 +188,7 @@ public struct Gate {
             throw .configuration(ConfigurationError(file: "\(path)@\(snapshot.commit.short.prefix(8))", line: 0, key: "", problem: "not UTF-8 text"))
         }
         do {
-            return try ConfigurationLoader.load(text, file: "\(path)@\(snapshot.revision == "merge-base" ? "baseline" : snapshot.revision)")
+            return try ConfigurationLoader.load(text, file: "\(path)@\(snapshot.revision == "merge-base" ? "baseline" : snapshot.revision)", plugins: plugins)
         } catch {
             throw .configuration(error)
         }

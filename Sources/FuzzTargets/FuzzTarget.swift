@@ -1,4 +1,5 @@
 import Engine
+import PluginRegistry
 @_spi(Chunking) import Tabular
 
 /// What the fuzzer feeds arbitrary bytes to (`scripts/fuzz.sh`), and what the regression tests
@@ -53,7 +54,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     private static func configuration(_ bytes: UnsafeBufferPointer<UInt8>) {
         let text = String(decoding: bytes, as: UTF8.self)
         do {
-            _ = try ConfigurationLoader.load(text, file: "mlgate.yml")
+            _ = try ConfigurationLoader.load(text, file: "mlgate.yml", plugins: PluginRegistry.all)
         } catch {
             if error.description.isEmpty { fatalError("a configuration error without a message") }
             if !error.description.hasPrefix("mlgate.yml") { fatalError("a configuration error that does not name the file: \(error)") }

@@ -6,15 +6,18 @@ import Foundation
 /// throws: what it cannot compute becomes a check with status `error` and the reason, so one
 /// broken check cannot hide the others.
 public protocol Plugin: Sendable {
-    /// The id prefix of every check (`data-validation`).
+    /// Its part of the `checks:` policy (`checks.<name>`): type, defaults and parser.
+    associatedtype Settings: PolicySection
+
+    /// The id prefix of every check (`data-validation`), and its key under `checks:`.
     var name: String { get }
     /// One line on what the plugin judges, for `mlgate plugins`.
     var summary: String { get }
     /// The checks it can produce, for `mlgate plugins` and the docs.
     var catalog: [CheckDescription] { get }
 
-    /// What the engine must provide under `policy` (models, files the policy names).
-    func needs(_ policy: Policy) -> PluginNeeds
+    /// What the engine must provide under these settings (models, files the policy names).
+    func needs(_ settings: Settings) -> PluginNeeds
 
     func run(_ context: PluginContext) -> [CheckResult]
 }
@@ -190,7 +193,19 @@ public struct PluginNeeds: Sendable, Equatable {
 
 extension Plugin {
     /// By default a plugin needs nothing beyond the data.
-    public func needs(_ policy: Policy) -> PluginNeeds { PluginNeeds() }
+    public func needs(_ settings: Settings) -> PluginNeeds { PluginNeeds() }
+
+    /// This plugin's section of `policy` (its defaults when the policy has none).
+    public func settings(_ policy: Policy) -> Settings { policy.section(Settings.self, for: name) }
+
+    /// What the engine must provide under `policy`.
+    public func needs(in policy: Policy) -> PluginNeeds { needs(settings(policy)) }
+
+    /// Parses `checks.<name>` (nil: not given, the defaults).
+    public func parseSettings(_ node: ConfigNode?, task: TaskKind) throws(ConfigurationError) -> any PolicySection {
+        guard let node else { return Settings() }
+        return try Settings(parsing: node, task: task)
+    }
 }
 
 /// Work one plugin does that others reuse within a run (the trained models and their scores):

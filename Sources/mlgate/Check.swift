@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import PluginRegistry
 import Foundation
 import GateKit
 import Reports

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import PluginRegistry
 import Foundation
 import GateKit
 
@@ -23,7 +24,7 @@ struct Plugins: ParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let declared = (try? String(contentsOfFile: "mlgate.yml", encoding: .utf8))
-            .flatMap { try? ConfigurationLoader.load($0, file: "mlgate.yml").configuration.plugins } ?? []
+            .flatMap { try? ConfigurationLoader.load($0, file: "mlgate.yml", plugins: PluginRegistry.all).configuration.plugins } ?? []
         for spec in declared {
             print("\(spec.name) — external, declared in mlgate.yml: \(spec.command.joined(separator: " ")) (timeout \(Int(spec.timeout)) s)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GateKit
 import Engine
+import PluginRegistry
 import GitRepository
 import DataValidation
 import ModelEvaluation
@@ -81,7 +82,7 @@ public struct ProjectInitializer {
         let text = render(trainPath: trainPath, holdoutPath: holdoutPath, train: train, holdout: holdout, target: target, task: task,
                           positive: positive, roles: columns, suggestedProtected: suggested)
         // What we write must load: a round trip through the loader guards the renderer.
-        do { _ = try ConfigurationLoader.load(text, file: options.configPath) } catch { throw .configuration(error) }
+        do { _ = try ConfigurationLoader.load(text, file: options.configPath, plugins: PluginRegistry.all) } catch { throw .configuration(error) }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: destination))
         } catch {

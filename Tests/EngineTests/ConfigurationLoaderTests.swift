@@ -1,4 +1,9 @@
+import Behavioural
+import DataValidation
 import Engine
+import Fairness
+import ModelEvaluation
+import PluginRegistry
 import FixtureRepos
 import Foundation
 import GateKit
@@ -6,7 +11,7 @@ import Testing
 
 @Suite struct ConfigurationLoaderTests {
     func load(_ text: String) throws(ConfigurationError) -> Configuration {
-        try ConfigurationLoader.load(text, file: "mlgate.yml").configuration
+        try ConfigurationLoader.load(text, file: "mlgate.yml", plugins: PluginRegistry.all).configuration
     }
 
     func error(_ text: String) -> ConfigurationError? {
@@ -27,9 +32,9 @@ import Testing
         #expect(config.expectation(for: "age")?.min == 18 && config.expectation(for: "age")?.maxNullFraction == 0.05)
         #expect(config.expectation(for: "region")?.values == ["north", "south", "east", "west"])
         #expect(config.model.kind == .gbdt && config.model.trees == 50 && config.model.leaves == 15)
-        #expect(config.checks.dataValidation.drift.fail == 0.25)
-        #expect(config.checks.modelEvaluation.maxDrop == [MetricBound(metric: "auc", value: 0.02)])
-        #expect(config.checks.fairness.metrics.first?.fail == 0.15)
+        #expect(config.checks.section(DataValidationPolicy.self, for: "data-validation").drift.fail == 0.25)
+        #expect(config.checks.section(ModelEvaluationPolicy.self, for: "model-evaluation").maxDrop == [MetricBound(metric: "auc", value: 0.02)])
+        #expect(config.checks.section(FairnessPolicy.self, for: "fairness").metrics.first?.fail == 0.15)
     }
 
     @Test func loadsTheSpecExampleWithEverySection() throws {
@@ -62,12 +67,12 @@ import Testing
         #expect(config.positive == "yes")
         #expect(config.data.train == "data/train.csv" && config.data.predictions == nil)
         #expect(config.features.ignore == ["customer_id"])
-        #expect(config.checks.behavioural.map(\.kind) == [.directional, .invariance, .cases, .invariance])
-        #expect(config.checks.behavioural[0].change == .add(1000))
-        #expect(config.checks.behavioural[1].change == .shuffle)
-        #expect(config.checks.behavioural[3].change == .replace([("north", "south")]))
-        #expect(config.checks.fairness.metrics.map(\.metric) == ["equalized_odds_difference", "disparate_impact_ratio"])
-        #expect(config.checks.fairness.metrics[1].min == 0.8 && config.checks.strict)
+        #expect(config.checks.section(BehaviouralPolicy.self, for: "behavioural").tests.map(\.kind) == [.directional, .invariance, .cases, .invariance])
+        #expect(config.checks.section(BehaviouralPolicy.self, for: "behavioural").tests[0].change == .add(1000))
+        #expect(config.checks.section(BehaviouralPolicy.self, for: "behavioural").tests[1].change == .shuffle)
+        #expect(config.checks.section(BehaviouralPolicy.self, for: "behavioural").tests[3].change == .replace([("north", "south")]))
+        #expect(config.checks.section(FairnessPolicy.self, for: "fairness").metrics.map(\.metric) == ["equalized_odds_difference", "disparate_impact_ratio"])
+        #expect(config.checks.section(FairnessPolicy.self, for: "fairness").metrics[1].min == 0.8 && config.checks.strict)
         #expect(config.plugins == [ExternalPluginSpec(name: "row-count", command: ["python3", "checks/row_count.py"])])
     }
 

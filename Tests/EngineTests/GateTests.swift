@@ -1,8 +1,5 @@
-import Behavioural
-import DataValidation
 import Engine
-import Fairness
-import ModelEvaluation
+import PluginRegistry
 import FixtureRepos
 import Foundation
 import GateKit
@@ -165,6 +162,6 @@ import Testing
 extension Gate {
     /// The gate with the built-in plugins, as the CLI's registry lists them.
     init() {
-        self.init(plugins: [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()])
+        self.init(plugins: PluginRegistry.all)
     }
 }

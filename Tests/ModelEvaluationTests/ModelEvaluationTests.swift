@@ -92,7 +92,9 @@ import Training
         let base = Side(role: .baseline, revision: "main", commit: "a", configuration: config,
                         tables: ["train": holdout, "holdout": holdout, "predictions": good], files: [:])
         var policy = Policy()
-        policy.modelEvaluation.bootstrap = 200
+        var evaluation = ModelEvaluationPolicy()
+        evaluation.bootstrap = 200
+        policy.setSection(evaluation, for: "model-evaluation")
         let checks = ModelEvaluationPlugin().run(PluginContext(baseline: base, head: head, policy: policy, seed: 1, jobs: 2))
         let auc = try #require(checks.first { $0.id == "model-evaluation/auc" })
         #expect(auc.baseline == 1 && auc.value == 0.5 && auc.status == Status.fail)
