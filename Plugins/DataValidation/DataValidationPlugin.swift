@@ -27,6 +27,8 @@ public struct DataValidationPlugin: Plugin {
                          examples: [.init("data-broken", "duplicates", .warn), .init("clean", "duplicates", .pass)]),
         CheckDescription("leakage", "holdout rows also in train: any warns, more than 1% fails",
                          examples: [.init("data-broken", "leakage", .fail), .init("clean", "leakage", .pass)]),
+        CheckDescription("constant/COL", "a feature that varied at the baseline holds one value at head (warn)",
+                         examples: [.init("region-constant", "constant/region", .warn), .init("clean", "constant/region", nil)]),
         CheckDescription("missing-target", "rows without a label, left out of training and scoring: warns when their share grew, fails when no row has one",
                          examples: [.init("labels-missing", "missing-target", .warn), .init("clean", "missing-target", .pass)]),
         CheckDescription("target-leakage/COL", "a feature that restates the label: values one to one with its classes, or a single-feature AUC / R² ≥ 0.99 on held-out rows (fail)",
@@ -50,6 +52,7 @@ public struct DataValidationPlugin: Plugin {
         let columns = input.featureColumns
         checks += columns.map { NullsCheck(input: input, column: $0).result() }
         checks += columns.filter { $0.kind == .numeric }.map { RangeCheck(input: input, column: $0).result() }
+        checks += columns.compactMap { ConstantCheck(input: input, column: $0).result() }
         // Dates and timestamps move on by design: their categories and drift are not judged.
         let datetime = Set(input.configuration.datetimeColumns)
         checks += columns.filter { $0.kind == .categorical && !datetime.contains($0.name) }.map {

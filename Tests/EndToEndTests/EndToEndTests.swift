@@ -47,7 +47,7 @@ import XMLWriting
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.hasPrefix("<!doctype html>") && html.utf8.count < 2_000_000 && html.contains(built.headCommit.prefix(8)))
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
-        let verdicts = scenario.expect.exit == 0 ? ["## ✅ mlgate: gate passed", "## ⚠️ mlgate: gate passed with warnings"] : ["## ❌ mlgate: gate failed"]
+        let verdicts = scenario.expect.exit == 0 ? ["## ✅ mlgate: gate passed", "## ⚠️ mlgate: gate passed with warnings"] : ["## ❌ mlgate: gate failed", "## 🛑 mlgate: gate failed"]
         #expect(verdicts.contains { markdown.hasPrefix($0) }, "\(name): the Markdown starts \(markdown.prefix(60))")
     }
 
