@@ -151,7 +151,7 @@ struct BehaviouralTestRun {
             ("baseline_pass_rate", .number(baseRate)), ("min_pass_rate", .number(test.minPassRate)), ("tolerance", .number(test.tolerance)),
             ("offending", .array(mine.offending)),
         ])
-        let percent = { (x: Double) in NumberFormatting.shortest((x * 1000).rounded() / 10) + "%" }
+        let percent = NumberText.percent
         guard rate.isFinite else {
             return CheckResult(id: id, status: .skip, title: test.name, message: "no rows to test", details: details)
         }

@@ -34,20 +34,7 @@ struct RowsCheck {
 
 /// Number formats for messages.
 enum Presentation {
-    static func percent(_ fraction: Double) -> String {
-        let value = (fraction * 1000).rounded() / 10
-        return (fraction > 0 ? "+" : "") + NumberFormatting.shortest(value) + "%"
-    }
-
-    static func fraction(_ value: Double) -> String {
-        NumberFormatting.shortest((value * 10_000).rounded() / 100) + "%"
-    }
-
-    static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "\(value)" }
-        if value == value.rounded() { return NumberFormatting.shortest(value) }
-        let magnitude = abs(value)
-        let scale = magnitude >= 100 ? 10.0 : magnitude >= 1 ? 1000.0 : 10000.0
-        return NumberFormatting.shortest((value * scale).rounded() / scale)
-    }
+    static func percent(_ fraction: Double) -> String { NumberText.signedPercent(fraction) }
+    static func fraction(_ value: Double) -> String { NumberText.percent(value) }
+    static func number(_ value: Double) -> String { NumberText.number(value) }
 }

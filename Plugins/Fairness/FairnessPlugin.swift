@@ -214,7 +214,5 @@ struct FairnessEvaluation {
                  ("judged", .bool(group.judged))])
     }
 
-    static func format(_ value: Double) -> String {
-        NumberFormatting.shortest((value * 10_000).rounded() / 10_000)
-    }
+    static func format(_ value: Double) -> String { NumberText.number(value) }
 }

@@ -76,10 +76,5 @@ struct MetricJudgement {
         return withNeeded
     }
 
-    static func format(_ value: Double) -> String {
-        guard value.isFinite else { return "\(value)" }
-        let magnitude = abs(value)
-        let scale = magnitude >= 100 ? 100.0 : magnitude >= 1 ? 10_000.0 : 100_000.0
-        return NumberFormatting.shortest((value * scale).rounded() / scale)
-    }
+    static func format(_ value: Double) -> String { NumberText.number(value, .fine) }
 }

@@ -44,18 +44,8 @@ enum Presentation {
         return parts.isEmpty ? "no checks" : parts.joined(separator: ", ")
     }
 
-    /// A number as a reviewer reads it: at most four significant decimals.
-    static func number(_ value: Double?) -> String {
-        guard let value else { return "—" }
-        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "−∞") }
-        if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
-        let magnitude = abs(value)
-        let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
-        var text = String(value.formatted(decimals: digits))
-        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
+    /// A number as a reviewer reads it (`NumberText`, as every message writes numbers).
+    static func number(_ value: Double?) -> String { NumberText.number(value) }
 
     /// head − baseline with its sign, or "—".
     static func change(_ check: CheckResult) -> String {
@@ -75,13 +65,5 @@ enum Presentation {
 
 extension Double {
     /// Fixed-point text without Foundation's locale-dependent formatting.
-    func formatted(decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(self) * scale).rounded()
-        let integer = Int64(scaled / scale)
-        var fraction = String(Int64(scaled) - integer * Int64(scale))
-        fraction = String(repeating: "0", count: Swift.max(0, decimals - fraction.count)) + fraction
-        return (self < 0 && scaled != 0 ? "-" : "") + "\(integer)" + (decimals > 0 ? "." + fraction : "")
-    }
+    func formatted(decimals: Int) -> String { NumberText.fixed(self, decimals: decimals) }
 }
