@@ -57,26 +57,25 @@ public enum HTMLReport {
         if check.value != nil || check.baseline != nil {
             h += "<p class=\"numbers\">\(numbers(check)) · change \(escape(Presentation.change(check))) · threshold \(escape(Presentation.number(check.threshold)))</p>\n"
         }
-        if let diff = check.details["diff"]?.arrayValue {
-            h += "<pre class=\"diff\">" + diff.compactMap(\.stringValue).map { line in
+        let views = DetailViews(check.details)
+        if let diff = views.diff {
+            h += "<pre class=\"diff\">" + diff.map { line in
                 let kind = line.hasPrefix("+") ? "add" : line.hasPrefix("-") ? "del" : ""
                 return "<span class=\"\(kind)\">\(escape(line))</span>"
             }.joined(separator: "\n") + "</pre>\n"
         }
-        if let all = check.details["bins"]?.arrayValue, !all.isEmpty {
-            let bins = Presentation.chartedBins(all)
-            let labels = bins.map { $0["bin"]?.stringValue ?? "?" }
-            h += barChart(labels: labels, series: [("baseline", bins.map { ($0["baseline"]?.numberValue ?? 0) * 100 }),
-                                                   ("head", bins.map { ($0["head"]?.numberValue ?? 0) * 100 })], unit: "% of rows")
+        if let distribution = views.distribution {
+            let bins = distribution.charted()
+            h += barChart(labels: bins.map(\.label), series: [("baseline", bins.map { $0.baseline * 100 }), ("head", bins.map { $0.head * 100 })],
+                          unit: "% of rows")
         }
-        if let groups = check.details["groups"]?.arrayValue, case .object(let first)? = groups.first {
-            let keys = first.map(\.0)
+        if let groups = views.groups {
+            let keys = groups.columns
             if keys.contains("selection_rate") {
-                h += barChart(labels: groups.map { $0["group"]?.stringValue ?? "?" },
-                              series: [("selection rate", groups.map { $0["selection_rate"]?.numberValue ?? 0 })], unit: "")
+                h += barChart(labels: groups.texts("group"), series: [("selection rate", groups.numbers("selection_rate"))], unit: "")
             }
             h += "<table><thead><tr>" + keys.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined() + "</tr></thead><tbody>"
-            for group in groups.prefix(100) {
+            for group in groups.rows.prefix(100) {
                 h += "<tr>" + keys.map { key -> String in
                     switch group[key] {
                     case .string(let text)?: return "<td>\(escape(text))</td>"
@@ -88,10 +87,10 @@ public enum HTMLReport {
             }
             h += "</tbody></table>\n"
         }
-        if let offending = check.details["offending"]?.arrayValue, case .object(let first)? = offending.first {
-            let keys = first.map(\.0)
+        if let offending = views.offending {
+            let keys = offending.columns
             h += "<table><thead><tr>" + keys.map { "<th>\(escape($0.replacingOccurrences(of: "_", with: " ")))</th>" }.joined() + "</tr></thead><tbody>"
-            for row in offending {
+            for row in offending.rows {
                 h += "<tr>" + keys.map { key -> String in
                     switch row[key] {
                     case .string(let text)?: return "<td>\(escape(text))</td>"

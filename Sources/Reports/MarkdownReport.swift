@@ -82,14 +82,15 @@ public enum MarkdownReport {
     /// The part of a check's details a reviewer reads: a policy diff as a diff block, drift
     /// bins as a chart and a table, other details as folded JSON.
     private static func detailsBlock(_ check: CheckResult) -> String? {
-        if let diff = check.details["diff"]?.arrayValue {
-            return "```diff\n" + diff.compactMap(\.stringValue).joined(separator: "\n") + "\n```\n"
+        let views = DetailViews(check.details)
+        if let diff = views.diff {
+            return "```diff\n" + diff.joined(separator: "\n") + "\n```\n"
         }
-        if let bins = check.details["bins"]?.arrayValue, !bins.isEmpty {
-            return distributionBlock(check, bins: bins)
+        if let distribution = views.distribution {
+            return distributionBlock(check, distribution)
         }
-        if let groups = check.details["groups"]?.arrayValue, !groups.isEmpty {
-            return groupsBlock(check, groups: groups)
+        if let groups = views.groups {
+            return groupsBlock(check, groups)
         }
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
@@ -115,11 +116,11 @@ public enum MarkdownReport {
 
     /// Baseline and head shares per bin: a Mermaid bar chart (head as bars, baseline as a line)
     /// and the table behind it, largest moves marked.
-    static func distributionBlock(_ check: CheckResult, bins: [JSONValue]) -> String {
-        let shown = Presentation.chartedBins(bins)
-        let labels = shown.map { $0["bin"]?.stringValue ?? "?" }
-        let baseline = shown.map { ($0["baseline"]?.numberValue ?? 0) * 100 }
-        let head = shown.map { ($0["head"]?.numberValue ?? 0) * 100 }
+    static func distributionBlock(_ check: CheckResult, _ distribution: DetailViews.Distribution) -> String {
+        let shown = distribution.charted(), bins = distribution.bins
+        let labels = shown.map(\.label)
+        let baseline = shown.map { $0.baseline * 100 }
+        let head = shown.map { $0.head * 100 }
         let top = max(baseline.max() ?? 0, head.max() ?? 0)
         let axisTop = max(1, (top * 1.1).rounded(.up))
         func series(_ values: [Double]) -> String { values.map { Presentation.number(($0 * 100).rounded() / 100) }.joined(separator: ", ") }
@@ -138,11 +139,8 @@ public enum MarkdownReport {
         if bins.count > shown.count {
             md += "\nThe \(shown.count) bins that contribute most to PSI; \(bins.count - shown.count) more in the JSON report.\n"
         }
-        var stats: [String] = []
-        for key in ["psi", "ks_statistic", "ks_pvalue", "chi2_pvalue"] {
-            guard let value = check.details[key]?.numberValue else { continue }
-            let text = key.hasSuffix("pvalue") && value < 1e-4 ? "< 0.0001" : Presentation.number(value)
-            stats.append("\(key) \(text)")
+        let stats = distribution.statistics.map { key, value in
+            "\(key) \(key.hasSuffix("pvalue") && value < 1e-4 ? "< 0.0001" : Presentation.number(value))"
         }
         if !stats.isEmpty { md += "\n" + stats.joined(separator: " · ") + "\n" }
         return md
@@ -150,14 +148,13 @@ public enum MarkdownReport {
 
     /// The per-group table of a fairness check, with a chart of each group's selection rate
     /// (or mean prediction) when there is one.
-    static func groupsBlock(_ check: CheckResult, groups: [JSONValue]) -> String {
-        guard case .object(let first) = groups[0] else { return "" }
-        let keys = first.map(\.0)
+    static func groupsBlock(_ check: CheckResult, _ groups: DetailViews.Table) -> String {
+        let keys = groups.columns
         var md = ""
         let charted = keys.contains("selection_rate") ? "selection_rate" : keys.contains("mean_prediction") ? "mean_prediction" : nil
-        if let charted, groups.count <= 30 {
-            let labels = groups.map { "\"" + ($0["group"]?.stringValue ?? "?").replacingOccurrences(of: "\"", with: "'") + "\"" }
-            let values = groups.map { $0[charted]?.numberValue ?? 0 }
+        if let charted, groups.rows.count <= 30 {
+            let labels = groups.texts("group").map { "\"" + $0.replacingOccurrences(of: "\"", with: "'") + "\"" }
+            let values = groups.numbers(charted)
             let top = max(values.max() ?? 1, 0)
             md += "```mermaid\nxychart-beta\n    title \"\(check.title.replacingOccurrences(of: "\"", with: "'")): \(charted) per group\"\n"
             md += "    x-axis [" + labels.joined(separator: ", ") + "]\n"
@@ -166,7 +163,7 @@ public enum MarkdownReport {
         }
         md += "| " + keys.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: " | ") + " |\n"
         md += "|" + keys.map { $0 == "group" ? "---" : "--:" }.joined(separator: "|") + "|\n"
-        for group in groups.prefix(100) {
+        for group in groups.rows.prefix(100) {
             let cells = keys.map { key -> String in
                 switch group[key] {
                 case .string(let text)?: return escape(text)

@@ -2,17 +2,6 @@ import GateKit
 
 /// Wording and number formats shared by the human-readable reports.
 enum Presentation {
-    /// Bins a chart can show: all of them up to `limit`; beyond, the `limit` with the largest
-    /// contribution to PSI, largest first (with many categories the reader wants what moved the
-    /// statistic, not the most frequent ones).
-    static func chartedBins(_ bins: [JSONValue], limit: Int = 30) -> [JSONValue] {
-        guard bins.count > limit else { return bins }
-        return Array(bins.enumerated().sorted {
-            let a = $0.element["contribution"]?.numberValue ?? 0, b = $1.element["contribution"]?.numberValue ?? 0
-            return a != b ? a > b : $0.offset < $1.offset
-        }.prefix(limit).map(\.element))
-    }
-
     static func icon(_ status: Status) -> String {
         switch status {
         case .pass: "✅"
