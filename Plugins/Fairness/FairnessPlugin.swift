@@ -15,7 +15,8 @@ public struct FairnessPlugin: Plugin {
         CheckDescription("proxy/ATTRIBUTE", "warns when a feature the model learns from encodes a protected attribute: AUC ≥ 0.8 (numeric) or Cramér's V ≥ 0.5 (categorical)",
                          examples: [.init("fairness-proxy", "proxy/sex", .warn), .init("model-clean", "proxy/sex", .pass)]),
         CheckDescription("mean_prediction_difference/ATTRIBUTE", "regression: the largest difference between groups' mean predictions, against the baseline",
-                         examples: [.init("regression-biased", "mean_prediction_difference/sex", .fail), .init("regression-clean", "mean_prediction_difference/sex", .pass)]),
+                         examples: [.init("regression-biased", "mean_prediction_difference/sex", .fail), .init("regression-strict", "mean_prediction_difference/sex", .fail),
+                                    .init("regression-clean", "mean_prediction_difference/sex", .pass)]),
         CheckDescription("mae_difference/ATTRIBUTE", "regression: the largest difference between groups' mean absolute errors, against the baseline",
                          examples: [.init("regression-biased", "mae_difference/sex", .fail), .init("regression-clean", "mae_difference/sex", .pass)]),
         CheckDescription("attributes", "skip when the policy declares no protected attributes, saying how to declare them",
@@ -113,7 +114,8 @@ struct FairnessEvaluation {
             return GroupMetrics(labels: base.primary.labels ?? [], predictions: base.primary.scores.map { $0 >= 0.5 },
                                 membership: baseMembers, minGroupSize: policy.minGroupSize)
         }
-        let rules = policy.metrics.isEmpty ? FairnessPlugin.defaultRules : policy.metrics
+        let rules = (policy.metrics.isEmpty ? FairnessPlugin.defaultRules : policy.metrics)
+            .filter { !["mean_prediction_difference", "mae_difference"].contains($0.metric) }
         return rules.map { rule in judge(rule, candidate: candidate, baseline: baseline) }
     }
 
@@ -192,6 +194,14 @@ struct FairnessEvaluation {
             let details: JSONValue = .object([("groups", .array(candidate.groups)), ("max_increase", .number(policy.maxIncrease))])
             guard value.isFinite else {
                 return CheckResult(id: id, status: .skip, title: "\(metric) by \(name)", message: "fewer than two groups of \(name) have \(policy.minGroupSize) or more holdout rows", details: details)
+            }
+            // A fixed limit (checks.fairness.metrics.<metric>.fail), judged by the one rule: a
+            // spread as wide at the baseline is main's debt (warn), unless strict.
+            if let limit = policy.metrics.first(where: { $0.metric == metric })?.fail, value > limit {
+                let failure = CheckResult(id: id, status: .fail, title: "\(metric) by \(name)",
+                                          message: "\(metric) by \(name) is \(Self.format(value)), above \(Self.format(limit))",
+                                          metric: metric, value: value, baseline: base, threshold: limit, details: details)
+                return failure.judged(value, against: .atMost(limit), baseline: base, strict: strict)
             }
             if let base, base.isFinite, value - base > policy.maxIncrease {
                 return CheckResult(id: id, status: .fail, title: "\(metric) by \(name)",

@@ -17,6 +17,8 @@ public struct FairnessPolicy: PolicySection {
     public static let metricNames = [
         "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference",
         "equal_opportunity_difference", "disparate_impact_ratio",
+        // Regression: the spread of groups' mean predictions and mean absolute errors.
+        "mean_prediction_difference", "mae_difference",
     ]
 
     public var metrics: [MetricRule] = []

@@ -37,47 +37,48 @@ struct ExternalPlugin {
 
     private struct Reason: Error { let text: String }
 
-    /// Runs the program with `input` on stdin; returns its stdout, or why it failed.
+    /// Runs the program with `input` on stdin; returns its stdout, or why it failed. The program
+    /// runs in a process group of its own: at the timeout the whole group is killed, and its
+    /// output pipes are not waited on past the deadline (a helper it left behind may hold them).
     private func execute(_ input: String) -> Result<Data, Reason> {
         _ = Self.ignoringBrokenPipes
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do { try process.run() } catch { return .failure(Reason(text: "cannot start \(argv.joined(separator: " ")): \(error.localizedDescription)")) }
+        let child: ChildProcess
+        do { child = try ChildProcess.start(argv, directory: repositoryRoot, environment: ProcessInfo.processInfo.environment) }
+        catch { return .failure(Reason(text: error.text)) }
+        let deadline = DispatchTime.now() + spec.timeout
 
         // Output is read on other threads while the program runs, so a full pipe cannot stall it.
         let output = Collector(limit: Self.outputLimit), errors = Collector(limit: 64 << 10)
         let readers = DispatchGroup()
-        for (handle, collector) in [(stdout.fileHandleForReading, output), (stderr.fileHandleForReading, errors)] {
+        for (handle, collector) in [(child.stdout, output), (child.stderr, errors)] {
             readers.enter()
             DispatchQueue.global().async {
-                collector.drain(handle) { if collector === output { process.terminate() } }
+                collector.drain(handle) { if collector === output { kill(-child.pid, SIGKILL) } }
                 readers.leave()
             }
         }
         DispatchQueue.global().async {
             // A program that never reads its input must not block us: write, then close.
-            try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
+            try? child.stdin.write(contentsOf: Data(input.utf8))
+            try? child.stdin.close()
         }
-        if finished.wait(timeout: .now() + spec.timeout) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + 2) == .timedOut { kill(process.processIdentifier, SIGKILL); finished.wait() }
-            readers.wait()
+        let status = child.wait(seconds: spec.timeout)
+        guard let status else {
+            child.killGroup()
+            _ = readers.wait(timeout: .now() + 1)
             return .failure(Reason(text: "ran past its timeout of \(NumberFormatting.shortest(spec.timeout)) s"))
         }
-        readers.wait()
+        // It exited; what it started may still hold its output open, but not past the timeout.
+        if readers.wait(timeout: deadline) == .timedOut {
+            kill(-child.pid, SIGKILL)
+            _ = readers.wait(timeout: .now() + 1)
+            return .failure(Reason(text: "left a process holding its output open past its timeout of \(NumberFormatting.shortest(spec.timeout)) s"))
+        }
+        kill(-child.pid, SIGKILL)   // anything it left behind ends with it
         if output.overflowed { return .failure(Reason(text: "wrote more than 16 MiB to stdout")) }
-        guard process.terminationStatus == 0 else {
+        guard status == 0 else {
             let last = String(decoding: errors.data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            return .failure(Reason(text: "exited with status \(process.terminationStatus)" + (last.isEmpty ? "" : ": \(last)")))
+            return .failure(Reason(text: "exited with status \(status)" + (last.isEmpty ? "" : ": \(last)")))
         }
         return .success(output.data)
     }

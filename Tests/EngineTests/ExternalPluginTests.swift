@@ -75,6 +75,10 @@ import Testing
         ("print('{\"protocol\": \"mlgate.plugin/v1\", \"checks\": [{\"id\": \"x\", \"status\": \"great\"}]}')", "needs an \"id\" and a \"status\""),
         ("import time; time.sleep(20)", "ran past its timeout of 1 s"),
         ("import sys; sys.stdout.write('x' * (17 << 20))", "more than 16 MiB"),
+        // A helper that outlives the plugin and keeps its stdout open: ended at the timeout.
+        ("import subprocess, time; subprocess.Popen(['sleep', '31.7']); time.sleep(20)", "ran past its timeout of 1 s"),
+        ("import subprocess; subprocess.Popen(['sleep', '32.9']); print('{\"protocol\": \"mlgate.plugin/v1\", \"checks\": []}')",
+         "left a process holding its output open past its timeout of 1 s"),
     ])
     func aBrokenPluginIsAnErrorCheckNeverACrashOrAHang(script: String, reason: String) throws {
         let temp = try TemporaryDirectory("plugin")
@@ -89,6 +93,15 @@ import Testing
         let check = try #require(report.allChecks.first { $0.id == "broken/plugin" })
         #expect(check.status == .error && check.message.contains(reason), "\(check.message)")
         #expect(report.exitCode == 1)
+        // Nothing the plugin started is left running: its process group ended with it.
+        guard let helper = script.range(of: #"sleep', '[0-9.]+"#, options: .regularExpression).map({ script[$0].dropFirst(9) }) else { return }
+        let survivors = Process()
+        survivors.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        survivors.arguments = ["-f", "sleep \(helper)"]
+        survivors.standardOutput = Pipe()
+        try survivors.run()
+        survivors.waitUntilExit()
+        #expect(survivors.terminationStatus == 1, "a helper the plugin started is still running")
     }
 
     @Test func findsPluginsOnThePath() throws {
