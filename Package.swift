@@ -35,11 +35,11 @@ let package = Package(
         .target(name: "Reports", dependencies: ["GateKit", "XMLWriting"]),
 
         // MARK: Plugins
-        .target(name: "DataValidation", dependencies: ["GateKit", "Tabular", "Training"], path: "Plugins/DataValidation"),
+        .target(name: "DataValidation", dependencies: ["GateKit", "Tabular", "Training"], path: "Plugins/DataValidation", exclude: ["README.md"]),
         .target(name: "ModelRuns", dependencies: ["GateKit", "Training"]),
-        .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation"),
-        .target(name: "Behavioural", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Behavioural"),
-        .target(name: "Fairness", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Fairness"),
+        .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation", exclude: ["README.md"]),
+        .target(name: "Behavioural", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Behavioural", exclude: ["README.md"]),
+        .target(name: "Fairness", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Fairness", exclude: ["README.md"]),
 
         // MARK: CLI
         // The registry names the built-in plugins; the engine runs whatever it is given.
