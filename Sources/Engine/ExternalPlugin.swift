@@ -14,9 +14,11 @@ struct ExternalPlugin {
     static let outputLimit = 16 << 20
 
     let spec: ExternalPluginSpec
-    /// The program and its arguments, resolved (a relative path is taken from the repository root).
+    /// The program and its arguments (a relative path is taken from `directory`).
     let argv: [String]
-    let repositoryRoot: String
+    /// The working directory: a copy of the declaring revision's tree.
+    let directory: String
+    let environment: [String: String]
 
     func run(input: JSONValue) -> PluginResult {
         let clock = ContinuousClock.now
@@ -43,7 +45,7 @@ struct ExternalPlugin {
     private func execute(_ input: String) -> Result<Data, Reason> {
         _ = Self.ignoringBrokenPipes
         let child: ChildProcess
-        do { child = try ChildProcess.start(argv, directory: repositoryRoot, environment: ProcessInfo.processInfo.environment) }
+        do { child = try ChildProcess.start(argv, directory: directory, environment: environment) }
         catch { return .failure(Reason(text: error.text)) }
         let deadline = DispatchTime.now() + spec.timeout
 

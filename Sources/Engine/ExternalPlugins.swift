@@ -4,10 +4,10 @@ import GitRepository
 
 /// Which external plugins a run may start, and how their inputs are laid out.
 ///
-/// Trust follows the policy: a plugin declared in the baseline's `mlgate.yml` runs, with any
-/// repository file its command names taken from the baseline revision (a PR cannot rewrite the
-/// program it is judged by); one declared only in head's runs with `--allow-plugins`; programs
-/// named `mlgate-plugin-NAME` on the runner's PATH are the runner owner's and run.
+/// Trust follows the policy: a plugin declared in the baseline's `mlgate.yml` runs in a copy of
+/// the baseline's tree (a PR cannot rewrite the program it is judged by, nor a module it imports);
+/// one declared only in head's runs, in head's tree, with `--allow-plugins`; programs named
+/// `mlgate-plugin-NAME` on the runner's PATH are the runner owner's and run.
 public struct ExternalPlugins {
     struct Planned {
         let spec: ExternalPluginSpec
@@ -41,7 +41,7 @@ public struct ExternalPlugins {
     /// `mlgate-plugin-NAME` executables on PATH, first occurrence of each name, sorted.
     public static func onPath(_ environment: [String: String]) -> [(name: String, path: String)] {
         var found: [String: String] = [:]
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+        for directory in (environment["PATH"] ?? "").split(separator: ":") where directory.hasPrefix("/") {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: String(directory)) else { continue }
             for entry in entries where entry.hasPrefix("mlgate-plugin-") && entry.count > 14 {
                 let path = "\(directory)/\(entry)"
@@ -53,87 +53,50 @@ public struct ExternalPlugins {
     }
 
     /// Runs the plugins that may run; the others become `NAME/plugin: skip` with the reason.
+    /// Each runs in a `PluginSandbox` of its own: the declaring revision's tree as its working
+    /// directory, read-only copies of both sides' data files, an allow-listed environment.
     /// - Parameter include: which plugins this run (or shard) takes, by name.
     func run(include: (String) -> Bool, repositoryRoot: String, seed: UInt64, configuration: Configuration,
              baseline: RevisionSnapshot, head: RevisionSnapshot, baselineConfiguration: Configuration?,
-             progress: (String) -> Void) throws(GateError) -> [PluginResult] {
-        let selected = planned.filter { include($0.spec.name) }
-        guard !selected.isEmpty else { return [] }
-        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("mlgate-plugins-\(UUID().uuidString)")
-        defer { Self.remove(workspace) }
-        // Each side's data files, read-only copies (SPEC §6).
-        var files: [String: JSONValue] = [:]
-        for (role, snapshot, config) in [("baseline", baseline, baselineConfiguration ?? configuration), ("head", head, configuration)] {
-            var sideFiles: [(String, JSONValue)] = []
-            for (key, path) in config.data.named {
-                let target = workspace.appendingPathComponent("\(role)/\(key)/\((path as NSString).lastPathComponent)")
-                if let onDisk = try snapshot.diskFile(path)?.path {
-                    // A file on disk (an LFS object, a working-tree file) is copied file to file,
-                    // never through memory: it may be larger than memory.
-                    try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try? FileManager.default.copyItem(atPath: onDisk, toPath: target.path)
-                    try? FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: target.path)
-                    sideFiles.append((key, .string(target.path)))
-                    continue
-                }
-                guard let bytes = try snapshot.read(path) else { continue }
-                Self.writeReadOnly(bytes, to: target)
-                sideFiles.append((key, .string(target.path)))
-            }
-            files[role] = .object(sideFiles)
-        }
+             environment: [String: String], progress: (String) -> Void) throws(GateError) -> [PluginResult] {
         var results: [PluginResult] = []
-        for plan in selected {
+        for plan in planned where include(plan.spec.name) {
             if let reason = plan.skipReason {
                 results.append(PluginResult(name: plan.spec.name, checks: [CheckResult(id: "\(plan.spec.name)/plugin", status: .skip,
                                                                                       title: "External plugin \(plan.spec.name)", message: reason)],
                                             durationSeconds: 0))
                 continue
             }
-            let argv = try program(plan, workspace: workspace)
-            progress("running external plugin \(plan.spec.name): \(argv.joined(separator: " "))")
+            let sandbox = try PluginSandbox()
+            defer { sandbox.remove() }
+            // Runner-owned plugins (on PATH) run in the baseline's tree too: never in head's checkout.
+            let source = plan.source ?? baseline
+            try sandbox.copyTree(of: source.repository, at: source.commit)
+            var files: [String: JSONValue] = [:]
+            for (role, snapshot, config) in [("baseline", baseline, baselineConfiguration ?? configuration), ("head", head, configuration)] {
+                var sideFiles: [(String, JSONValue)] = []
+                for (key, path) in config.data.named {
+                    let name = (path as NSString).lastPathComponent
+                    let copied = if let onDisk = try snapshot.diskFile(path)?.path {
+                        sandbox.copyData(role, key, name: name, bytes: nil, file: onDisk)
+                    } else {
+                        sandbox.copyData(role, key, name: name, bytes: try snapshot.read(path), file: nil)
+                    }
+                    if let copied { sideFiles.append((key, .string(copied))) }
+                }
+                files[role] = .object(sideFiles)
+            }
+            progress("running external plugin \(plan.spec.name): \(plan.spec.command.joined(separator: " "))")
             let input: JSONValue = .object([
                 ("protocol", .string(ExternalPlugin.protocolName)), ("plugin", .string(plan.spec.name)), ("seed", .number(Double(seed))),
                 ("config", plan.spec.config), ("task", .string(configuration.task.rawValue)), ("target", .string(configuration.target)),
                 ("baseline", .object([("commit", .string(baseline.commit.hex)), ("files", files["baseline"] ?? .object([]))])),
                 ("head", .object([("commit", .string(head.commit.hex)), ("files", files["head"] ?? .object([]))])),
             ])
-            results.append(ExternalPlugin(spec: plan.spec, argv: argv, repositoryRoot: repositoryRoot).run(input: input))
+            results.append(ExternalPlugin(spec: plan.spec, argv: plan.spec.command, directory: sandbox.tree.path,
+                                          environment: sandbox.environment(environment, repositoryRoot: repositoryRoot)).run(input: input))
         }
         return results
     }
 
-    /// The command with every repository file it names copied from the side that declared it.
-    private func program(_ plan: Planned, workspace: URL) throws(GateError) -> [String] {
-        guard let source = plan.source else { return plan.spec.command }
-        var argv: [String] = []
-        for (index, word) in plan.spec.command.enumerated() {
-            let relative = word.hasPrefix("./") ? String(word.dropFirst(2)) : word
-            if !relative.hasPrefix("/"), !relative.hasPrefix("-"), relative.contains("/") || index > 0,
-               let bytes = try source.read(relative) {
-                let target = workspace.appendingPathComponent("program/\(relative)")
-                Self.writeReadOnly(bytes, to: target, executable: true)
-                argv.append(target.path)
-            } else {
-                argv.append(word)
-            }
-        }
-        return argv
-    }
-
-    private static func writeReadOnly(_ bytes: [UInt8], to url: URL, executable: Bool = false) {
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? Data(bytes).write(to: url)
-        try? FileManager.default.setAttributes([.posixPermissions: executable ? 0o555 : 0o444], ofItemAtPath: url.path)
-    }
-
-    private static func remove(_ url: URL) {
-        // Read-only copies: make them writable again so the folder can go.
-        if let enumerator = FileManager.default.enumerator(atPath: url.path) {
-            while let relative = enumerator.nextObject() as? String {
-                try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.appendingPathComponent(relative).path)
-            }
-        }
-        try? FileManager.default.removeItem(at: url)
-    }
 }

@@ -130,7 +130,7 @@ public struct Gate {
         results += try externals.run(include: { inShard($0) && (only.isEmpty || only.contains($0)) && !skip.contains($0) },
                                      repositoryRoot: repository.workingDirectory ?? options.repository,
                                      seed: seed, configuration: headConfig.configuration, baseline: baseline, head: head,
-                                     baselineConfiguration: baselineConfig?.configuration, progress: progress)
+                                     baselineConfiguration: baselineConfig?.configuration, environment: options.environment, progress: progress)
 
         var report = GateReport(
             toolVersion: Self.version,

@@ -228,6 +228,37 @@ public final class Repository {
         return collector.paths
     }
 
+    /// One file of a commit's tree: its path, whether git marks it executable or as a symbolic
+    /// link, and its blob.
+    public struct TreeFile: Sendable {
+        public let path: String
+        public let executable: Bool
+        public let symbolicLink: Bool
+        public let id: ObjectID
+    }
+
+    /// Every file of `commit`'s tree with its mode, in git's order.
+    public func treeFiles(at commit: ObjectID) throws(GitError) -> [TreeFile] {
+        let tree = try self.tree(of: commit)
+        defer { git_tree_free(tree) }
+        final class Collector { var files: [TreeFile] = [] }
+        let collector = Collector()
+        let code = withExtendedLifetime(collector) {
+            git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+                guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
+                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                let prefix = root.map { String(cString: $0) } ?? ""
+                let mode = git_tree_entry_filemode(entry)
+                collector.files.append(TreeFile(path: prefix + String(cString: git_tree_entry_name(entry)),
+                                                executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE, symbolicLink: mode == GIT_FILEMODE_LINK,
+                                                id: ObjectID(git_tree_entry_id(entry).pointee)))
+                return 0
+            }, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        try check("git_tree_walk", code)
+        return collector.files
+    }
+
     /// Git's blob id of `bytes` (the content hash git would give the file), without writing it.
     public static func blobID(of bytes: [UInt8]) -> ObjectID {
         _ = libraryInitialised
