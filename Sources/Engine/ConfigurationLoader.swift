@@ -20,7 +20,9 @@ public enum ConfigurationLoader {
     /// Parses `text`, naming it `file` in errors; `plugins` parse their sections of `checks:`.
     public static func load(_ text: String, file: String, plugins: [any Plugin]) throws(ConfigurationError) -> Loaded {
         let root = try compose(text, file: file)
-        let top = YAMLTree.node(root, key: "", file: file)
+        // One budget for every walk of this file: the ConfigNode tree, a plugin's free-form config.
+        let budget = YAMLTree.Budget(file: file)
+        let top = try YAMLTree.node(root, key: "", file: file, budget: budget)
         let members = try top.fields(TopKey.self)
         func member(_ key: TopKey) -> ConfigNode? { members.first { $0.key == key }?.node }
 
@@ -46,7 +48,7 @@ public enum ConfigurationLoader {
             case .model: config.model = try model(node)
             case .checks:
                 if !node.isNull, let yaml = root.mapping?["checks"] { checksText = (try? Yams.serialize(node: yaml, sortKeys: false)) ?? "" }
-            case .plugins: config.plugins = node.isNull ? [] : try externalPlugins(node, yaml: root.mapping?["plugins"])
+            case .plugins: config.plugins = node.isNull ? [] : try externalPlugins(node, yaml: root.mapping?["plugins"], budget: budget)
             }
         }
         // After `task:`, which a section's defaults may depend on.
@@ -182,7 +184,7 @@ public enum ConfigurationLoader {
 
     enum PluginKey: String, CaseIterable { case name, command, timeout, config }
 
-    private static func externalPlugins(_ node: ConfigNode, yaml: Node?) throws(ConfigurationError) -> [ExternalPluginSpec] {
+    private static func externalPlugins(_ node: ConfigNode, yaml: Node?, budget: YAMLTree.Budget) throws(ConfigurationError) -> [ExternalPluginSpec] {
         var specs: [ExternalPluginSpec] = []
         for (index, item) in try node.sequence().enumerated() {
             let members = try item.fields(PluginKey.self)
@@ -201,7 +203,7 @@ public enum ConfigurationLoader {
                 switch key {
                 case .name, .command: break   // read above
                 case .timeout: spec.timeout = try value.double(in: 0.1...86_400)
-                case .config: spec.config = yaml?.sequence?[index].mapping?["config"].map(YAMLTree.json) ?? .null
+                case .config: spec.config = try yaml?.sequence?[index].mapping?["config"].map { yaml throws(ConfigurationError) in try YAMLTree.json(yaml, budget: budget) } ?? .null
                 }
             }
             guard !specs.contains(where: { $0.name == name }) else { throw nameNode.error("two plugins are named '\(name)'") }

@@ -82,6 +82,12 @@ import Testing
         #expect(e.description.hasPrefix("mlgate.yml:6: checks.data-validation.drfit: unknown key; did you mean 'drift'?"))
     }
 
+    /// Anchors and aliases as people use them (one schema entry for several columns) still load.
+    @Test func aliasesThatRepeatAFewValuesLoad() throws {
+        let config = try load("target: &t y\ndata: {train: &p a.csv, holdout: *p}\nfeatures: {ignore: [*t]}\nschema:\n  a: &s {type: numeric, min: 0}\n  b: *s\n")
+        #expect(config.data.holdout == "a.csv" && config.schema.map(\.min) == [0, 0])
+    }
+
     @Test(arguments: [
         ("target: y\ndata: {train: a.csv}\nseed: many\n", 3, "seed", "expected a whole number"),
         ("target: y\ndata: {train: a.csv}\ntask: ranking\n", 3, "task", "not one of binary, multiclass, regression"),
@@ -99,6 +105,10 @@ import Testing
         ("target: y\ndata: {train: a.csv}\ntarget: z\n", 3, "target", "twice"),
         ("target: y\ndata: {train: a.csv\n", 3, "", "not valid YAML"),
         ("", 0, "", "empty"),
+        // 870 bytes of anchors and aliases naming 9^8 values: refused at once, not walked.
+        ("target: y\ndata: {train: a.csv}\nplugins:\n  - name: b\n    command: [x]\n    config:\n      a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+         + (1...8).map { i in "      a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n" }.joined(),
+         7, "", "expands to more than 100000 values"),
     ])
     func rejectsBadConfigurationsNamingLineAndKey(text: String, line: Int, key: String, problem: String) throws {
         let e = try #require(error(text))
