@@ -26,10 +26,10 @@ let package = Package(
         .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib"]),
         .target(name: "Tabular", dependencies: ["CZlib"]),
         .target(name: "Training", dependencies: ["Tabular"]),
-        .target(name: "GateKit", dependencies: ["Tabular"]),
+        .target(name: "GateKit", dependencies: ["Tabular", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Engine", dependencies: [
             "GateKit", "GitRepository",
-            .product(name: "Yams", package: "Yams"),
+            .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
         .target(name: "Reports", dependencies: ["GateKit", "XMLWriting"]),

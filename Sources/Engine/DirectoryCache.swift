@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GateKit
 
@@ -6,6 +7,9 @@ import GateKit
 /// Safe under concurrent runs: an entry is written to a unique temporary file and renamed into
 /// place, which is atomic, so a reader sees a whole entry or none. Bounded: after each store
 /// the oldest entries (by last use) are removed until the folder holds at most `limit` bytes.
+/// Authenticated: each entry starts with an HMAC-SHA256 of its key and content under a secret
+/// kept in the folder (0600, made on first use), so an entry edited, truncated or copied in from
+/// elsewhere reads as a miss, never as a model.
 public struct DirectoryCache: ArtifactCache {
     public let directory: URL
     public let limit: Int
@@ -30,19 +34,48 @@ public struct DirectoryCache: ArtifactCache {
 
     public func load(_ key: String) -> [UInt8]? {
         let file = url(key)
-        guard let data = try? Data(contentsOf: file) else { return nil }
+        guard let data = try? Data(contentsOf: file), data.count >= Self.tagBytes, let secret = secret(creating: false) else { return nil }
+        let tag = data.prefix(Self.tagBytes), content = [UInt8](data.dropFirst(Self.tagBytes))
+        guard Self.tag(key, content, secret: secret) == [UInt8](tag) else { return nil }
         // Mark it used, for the eviction order.
         try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path)
-        return [UInt8](data)
+        return content
     }
 
     public func store(_ key: String, _ bytes: [UInt8]) {
         let manager = FileManager.default
-        guard (try? manager.createDirectory(at: directory, withIntermediateDirectories: true)) != nil else { return }
+        guard (try? manager.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil,
+              let secret = secret(creating: true) else { return }
         let temporary = directory.appendingPathComponent(".\(key).\(UUID().uuidString).tmp")
-        guard (try? Data(bytes).write(to: temporary)) != nil else { return }
+        guard (try? Data(Self.tag(key, bytes, secret: secret) + bytes).write(to: temporary)) != nil else { return }
         if rename(temporary.path, url(key).path) != 0 { try? manager.removeItem(at: temporary) }
         prune()
+    }
+
+    static let tagBytes = 32
+
+    static func tag(_ key: String, _ content: [UInt8], secret: SymmetricKey) -> [UInt8] {
+        var mac = HMAC<SHA256>(key: secret)
+        mac.update(data: Array(key.utf8) + [0])
+        mac.update(data: content)
+        return Array(mac.finalize())
+    }
+
+    /// This machine's secret for the entries' tags: 32 random bytes in `.secret`, readable by
+    /// its owner only, written once (atomically, so concurrent first runs agree on one).
+    private func secret(creating: Bool) -> SymmetricKey? {
+        let file = directory.appendingPathComponent(".secret")
+        if let data = try? Data(contentsOf: file), data.count == 32 { return SymmetricKey(data: data) }
+        guard creating else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let temporary = directory.appendingPathComponent(".secret.\(UUID().uuidString).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return nil }
+        // link() fails if another run made the secret first; then theirs is the one.
+        _ = link(temporary.path, file.path)
+        try? FileManager.default.removeItem(at: temporary)
+        guard let data = try? Data(contentsOf: file), data.count == 32 else { return nil }
+        return SymmetricKey(data: data)
     }
 
     private func prune() {

@@ -1,3 +1,5 @@
+import Crypto
+
 /// Bytes kept by key across runs, so that the gate never trains twice what it trained before.
 ///
 /// Best effort: a cache that cannot read or write behaves as empty, never as an error.
@@ -6,21 +8,14 @@ public protocol ArtifactCache: Sendable {
     func store(_ key: String, _ bytes: [UInt8])
 }
 
-/// A 128-bit hex digest of a text, for cache file names. Not cryptographic: keys are built
-/// from content hashes mlgate computed itself, so only accidental collisions matter.
+/// A cache key: the SHA-256 of a text naming every input of the cached work. Cryptographic,
+/// because a pull request controls the data whose hashes go into keys: it must not be able to
+/// craft inputs whose key is the one main's baseline model is stored under.
 public enum CacheKey {
     public static func digest(_ text: String) -> String {
-        var a: UInt64 = 0xCBF2_9CE4_8422_2325, b: UInt64 = 0x8422_2325_CBF2_9CE4
-        for byte in text.utf8 {
-            a = Mixing.mix64(a ^ UInt64(byte))
-            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        b = Mixing.mix64(b ^ UInt64(text.utf8.count))
-        return hex(a) + hex(b)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        SHA256.hash(data: Array(text.utf8)).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
     }
 }

@@ -152,9 +152,12 @@ public enum TrainedModel: Sendable, Codable {
         guard let cache, let dataHash else {
             return (try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress), false)
         }
+        // Every input that shapes the model, the columns' types included: `features.categorical`
+        // and `schema:` types change how a column is read, and so the model.
+        let kinds = task.features.map { table.column($0)?.kind.rawValue ?? "absent" }.joined(separator: "\u{1}")
         let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
                                    task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
-                                   "\(spec)"].joined(separator: "\u{0}"))
+                                   kinds, table.column(task.target)?.kind.rawValue ?? "", "\(spec)"].joined(separator: "\u{0}"))
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let bytes = cache.load(key), let model = try? decoder.decode(TrainedModel.self, from: Data(bytes)) {

@@ -21,6 +21,31 @@ import Testing
         #expect(cache.load("k4") != nil)
     }
 
+    /// An entry is read back only as it was written here: edited, truncated, or written under
+    /// another machine's secret, it is a miss (and the work is done again), never a model.
+    @Test func anEntryThatWasTamperedWithIsAMiss() throws {
+        let temp = try TemporaryDirectory("cache")
+        let cache = DirectoryCache(directory: URL(fileURLWithPath: temp.child("c")))
+        cache.store("model", Array("the real model".utf8))
+        #expect(cache.load("model") == Array("the real model".utf8))
+        let file = temp.child("c/model.entry")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[bytes.count - 1] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        #expect(cache.load("model") == nil, "an edited entry")
+        try Data(bytes.prefix(20)).write(to: URL(fileURLWithPath: file))
+        #expect(cache.load("model") == nil, "a truncated entry")
+        // A well-formed entry from another cache (another secret) planted under this key.
+        let other = DirectoryCache(directory: URL(fileURLWithPath: temp.child("other")))
+        other.store("model", Array("a weak model".utf8))
+        try FileManager.default.removeItem(atPath: file)
+        try FileManager.default.copyItem(atPath: temp.child("other/model.entry"), toPath: file)
+        #expect(cache.load("model") == nil, "an entry made under another secret")
+        // The secret is its owner's alone.
+        let mode = try FileManager.default.attributesOfItem(atPath: temp.child("c/.secret"))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
     @Test func followsXDGThenHome() {
         #expect(DirectoryCache.standard(environment: ["XDG_CACHE_HOME": "/x", "HOME": "/h"])?.directory.path == "/x/mlgate")
         #expect(DirectoryCache.standard(environment: ["HOME": "/h"])?.directory.path == "/h/.cache/mlgate")
@@ -35,6 +60,6 @@ import Testing
 
     @Test func keysAreStableDigests() {
         #expect(CacheKey.digest("a") == CacheKey.digest("a"))
-        #expect(CacheKey.digest("a") != CacheKey.digest("b") && CacheKey.digest("a").count == 32)
+        #expect(CacheKey.digest("a") != CacheKey.digest("b") && CacheKey.digest("a").count == 64)
     }
 }
