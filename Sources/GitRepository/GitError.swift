@@ -15,6 +15,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An object of the repository is damaged (truncated, not what its header says, or not
     /// what its name hashes to).
     case corruptObject(id: String, reason: String)
+    /// A working-tree path resolves (through a symbolic link) outside the repository.
+    case outsideRepository(path: String, target: String)
     /// A libgit2 call failed for a reason not covered above.
     case libgit2(function: String, code: Int32, message: String)
 
@@ -37,6 +39,8 @@ public enum GitError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no merge-base between '\(base)' and '\(head)': \(fix)"
         case .lfsObjectMissing(let path, let oid):
             return "\(path) is a Git LFS pointer and its object \(oid.prefix(12))… is not in .git/lfs/objects: run `git lfs pull` (or `lfs: true` on actions/checkout)"
+        case .outsideRepository(let path, let target):
+            return "\(path) in the working tree leads outside the repository (to \(target)): mlgate reads only the repository's own files; replace the link with the file"
         case .corruptObject(let id, let reason):
             return "git object \(id.prefix(12)) is damaged (\(reason)): the clone is corrupt; run `git fsck`, then clone again or fetch the object from a good copy"
         case .libgit2(_, _, let message) where message.hasPrefix("git object ") && message.contains(" is damaged ("):

@@ -157,9 +157,23 @@ public final class Repository {
         return try lfsObject(pointer, path: path)
     }
 
+    /// `path` in the working tree, refused when it resolves outside the repository: a committed
+    /// symbolic link (`data/train.csv -> /etc/passwd`, `-> ~/.aws/credentials`) must not put a
+    /// file of the runner's into a report. nil when the file does not exist.
+    func insideWorkingTree(_ path: String) throws(GitError) -> String? {
+        guard let root = workingDirectory else { return nil }
+        guard let real = realpath(root + path, nil) else { return nil }
+        defer { free(real) }
+        guard let realRoot = realpath(root, nil) else { return nil }
+        defer { free(realRoot) }
+        let resolved = String(cString: real), base = String(cString: realRoot)
+        guard resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") else { throw .outsideRepository(path: path, target: resolved) }
+        return resolved
+    }
+
     /// The file on disk behind `path` in the working tree (or its LFS object), without reading it.
     public func workingDiskFile(_ path: String) throws(GitError) -> (path: String, size: Int, id: String?)? {
-        guard let root = workingDirectory,
+        guard try insideWorkingTree(path) != nil, let root = workingDirectory,
               let attributes = try? FileManager.default.attributesOfItem(atPath: root + path),
               attributes[.type] as? FileAttributeType == .typeRegular,
               let size = (attributes[.size] as? NSNumber)?.intValue else { return nil }
@@ -181,7 +195,7 @@ public final class Repository {
 
     /// The content of `path` in the working tree (for `--worktree`), following LFS pointers.
     public func readWorkingFile(_ path: String) throws(GitError) -> [UInt8]? {
-        guard let root = workingDirectory,
+        guard try insideWorkingTree(path) != nil, let root = workingDirectory,
               let data = FileManager.default.contents(atPath: root + path) else { return nil }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root + path, isDirectory: &isDirectory),
