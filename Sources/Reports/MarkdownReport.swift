@@ -42,7 +42,7 @@ public enum MarkdownReport {
             md += table(attention)
             md += "\n"
             for check in attention {
-                md += "- \(Presentation.icon(check.status)) **`\(check.id)`**\(check.preexisting ? " _(already at the baseline)_" : "") — \(escape(check.message))\n"
+                md += "- \(Presentation.icon(check.status)) **\(code(check.id))**\(check.preexisting ? " _(already at the baseline)_" : "") — \(escape(check.message))\n"
                 if includeDetails, let body = detailsBlock(check) {
                     md += "\n  <details><summary>details</summary>\n\n" + body + "\n  </details>\n\n"
                 }
@@ -74,7 +74,7 @@ public enum MarkdownReport {
         for check in checks {
             let numbers = check.value == nil && check.baseline == nil
                 ? "—" : "\(Presentation.number(check.baseline)) → \(Presentation.number(check.value))"
-            md += "| \(Presentation.icon(check.status)) | `\(check.id)` \(escape(check.title)) | \(numbers) | \(Presentation.change(check)) | \(Presentation.number(check.threshold)) |\n"
+            md += "| \(Presentation.icon(check.status)) | \(code(check.id)) \(escape(check.title)) | \(numbers) | \(Presentation.change(check)) | \(Presentation.number(check.threshold)) |\n"
         }
         return md
     }
@@ -84,7 +84,7 @@ public enum MarkdownReport {
     private static func detailsBlock(_ check: CheckResult) -> String? {
         let views = DetailViews(check.details)
         if let diff = views.diff {
-            return "```diff\n" + diff.joined(separator: "\n") + "\n```\n"
+            return block("diff", diff.joined(separator: "\n"))
         }
         if let distribution = views.distribution {
             return distributionBlock(check, distribution)
@@ -94,7 +94,7 @@ public enum MarkdownReport {
         }
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
-        return "```json\n" + String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : "") + "\n```\n"
+        return block("json", String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : ""))
     }
 
     /// The model's metrics on head's holdout, baseline model as a line and candidate as bars
@@ -108,7 +108,7 @@ public enum MarkdownReport {
         }
         guard !metrics.isEmpty else { return nil }
         var md = "```mermaid\nxychart-beta\n    title \"Model metrics on head's holdout (bars: candidate, line: baseline)\"\n"
-        md += "    x-axis [" + metrics.map { "\"\($0.0)\"" }.joined(separator: ", ") + "]\n    y-axis 0 --> 1\n"
+        md += "    x-axis [" + metrics.map { "\"" + label($0.0) + "\"" }.joined(separator: ", ") + "]\n    y-axis 0 --> 1\n"
         md += "    bar [" + metrics.map { Presentation.number($0.2) }.joined(separator: ", ") + "]\n"
         md += "    line [" + metrics.map { Presentation.number($0.1) }.joined(separator: ", ") + "]\n```\n"
         return md
@@ -124,10 +124,10 @@ public enum MarkdownReport {
         let top = max(baseline.max() ?? 0, head.max() ?? 0)
         let axisTop = max(1, (top * 1.1).rounded(.up))
         func series(_ values: [Double]) -> String { values.map { Presentation.number(($0 * 100).rounded() / 100) }.joined(separator: ", ") }
-        let name = check.title.replacingOccurrences(of: "\"", with: "'")
+        let name = label(check.title)
         var md = "```mermaid\nxychart-beta\n"
         md += "    title \"\(name): % of rows per bin (bars: head, line: baseline)\"\n"
-        md += "    x-axis [" + labels.map { "\"" + $0.replacingOccurrences(of: "\"", with: "'") + "\"" }.joined(separator: ", ") + "]\n"
+        md += "    x-axis [" + labels.map { "\"" + label($0) + "\"" }.joined(separator: ", ") + "]\n"
         md += "    y-axis \"% of rows\" 0 --> \(Presentation.number(axisTop))\n"
         md += "    bar [\(series(head))]\n    line [\(series(baseline))]\n```\n\n"
         md += "| bin | baseline | head | change |\n|---|--:|--:|--:|\n"
@@ -153,10 +153,10 @@ public enum MarkdownReport {
         var md = ""
         let charted = keys.contains("selection_rate") ? "selection_rate" : keys.contains("mean_prediction") ? "mean_prediction" : nil
         if let charted, groups.rows.count <= 30 {
-            let labels = groups.texts("group").map { "\"" + $0.replacingOccurrences(of: "\"", with: "'") + "\"" }
+            let labels = groups.texts("group").map { "\"" + label($0) + "\"" }
             let values = groups.numbers(charted)
             let top = max(values.max() ?? 1, 0)
-            md += "```mermaid\nxychart-beta\n    title \"\(check.title.replacingOccurrences(of: "\"", with: "'")): \(charted) per group\"\n"
+            md += "```mermaid\nxychart-beta\n    title \"\(label(check.title)): \(charted) per group\"\n"
             md += "    x-axis [" + labels.joined(separator: ", ") + "]\n"
             md += "    y-axis \"\(charted)\" 0 --> \(Presentation.number(top * 1.1 == 0 ? 1 : top * 1.1))\n"
             md += "    bar [" + values.map { Presentation.number($0) }.joined(separator: ", ") + "]\n```\n\n"
@@ -177,10 +177,40 @@ public enum MarkdownReport {
         return md
     }
 
-    /// Keeps user text from breaking a table cell or starting markup.
+    /// Text from the repository (messages, titles, column values) as inert Markdown: it cannot
+    /// break a table cell or a line, open HTML, link or show an image, autolink a URL, or
+    /// @mention anyone in the PR comment.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-            .replacingOccurrences(of: "<", with: "&lt;")
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+            .replacingOccurrences(of: "@", with: "@\u{200B}").replacingOccurrences(of: "://", with: ":\u{200B}//")
+    }
+
+    /// An id or name as inline code: fenced by more backticks than it holds, on one line, `|` escaped.
+    static func code(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        let fence = String(repeating: "`", count: longestRun(of: "`", in: flat) + 1)
+        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") ? " " : ""
+        return fence + pad + flat + pad + fence
+    }
+
+    /// A fenced block whose fence no line of `content` can close.
+    static func block(_ info: String, _ content: String) -> String {
+        let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: content) + 1))
+        return fence + info + "\n" + content + "\n" + fence + "\n"
+    }
+
+    /// A label inside a Mermaid string: no quotes, backticks or line breaks.
+    static func label(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "`", with: "'")
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    static func longestRun(of character: Character, in text: String) -> Int {
+        var longest = 0, run = 0
+        for c in text { run = c == character ? run + 1 : 0; longest = max(longest, run) }
+        return longest
     }
 }
 

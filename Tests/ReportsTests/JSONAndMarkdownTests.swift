@@ -157,3 +157,30 @@ import Testing
         #expect(lines.contains("::warning file=ci/mlgate%2Cv2.yml,title=data-validation/rows::rows"))
     }
 }
+
+/// Text from the repository in a PR comment is inert: no image, link, mention, HTML, broken
+/// table or escaped code fence (issue #18).
+@Suite struct MarkdownInjectionTests {
+    @Test func repositoryTextCannotAddMarkupToThePRComment() {
+        var report = ReportFixtures.report()
+        report.plugins[1].checks = [
+            CheckResult(id: "data-validation/nulls/a`b|c\nd", status: .fail, title: "Nulls of ![x](https://evil.example/p.png)",
+                        message: "ping @octocat, see [here](https://evil.example) <img src=x> | cell\nnew line",
+                        details: .object([("diff", .strings(["```", "![pwn](https://evil.example/a.png)"]))])),
+        ]
+        let md = MarkdownReport.render(report)
+        // Outside code blocks (inside one, text is shown as it is and inert).
+        var prose = md
+        while let open = prose.range(of: "````diff"), let close = prose.range(of: "\n````\n", range: open.upperBound..<prose.endIndex) {
+            prose.removeSubrange(open.lowerBound..<close.upperBound)
+        }
+        #expect(!prose.contains("![x]") && !prose.contains("](https://") && !prose.contains("[here]"))
+        #expect(!prose.contains("@octocat") && prose.contains("@\u{200B}octocat"))
+        #expect(!prose.contains("<img") && !prose.contains("https://evil"))
+        #expect(md.contains("``data-validation/nulls/a`b\\|c d``"), "an id with a backtick stays one code span")
+        // The diff's own fence is longer than any run of backticks inside it.
+        #expect(md.contains("````diff\n```\n![pwn](https://evil.example/a.png)\n````"))
+        let bullet = md.split(separator: "\n").first { $0.contains("ping") } ?? ""
+        #expect(bullet.contains("new line"), "a newline in a message does not end the bullet")
+    }
+}
