@@ -64,19 +64,25 @@ public struct Gate {
             baselineConfig = original
             movedFrom = Self.defaultConfigPath
         }
-        // Every file a policy names, at both sides: the trusted side's copy is the one applied.
+        // Main's current policy, when main moved on since the PR branched: a PR branched before
+        // main tightened its policy is judged by the tightened one, as it will be merged under it.
+        let tip = RevisionSnapshot(repository: repository, source: .commit(baseCommit), revision: baseRev, commit: baseCommit)
+        let tipConfig = baseCommit == mergeBase ? nil : try loadConfiguration(movedFrom ?? configPath, at: tip)
+        // Every file a policy names, at every side: the trusted side's copy is the one applied.
         var policyPaths: [String] = []
-        for configuration in [baselineConfig?.configuration, headConfig.configuration].compactMap({ $0 }) {
+        for configuration in [baselineConfig?.configuration, tipConfig?.configuration, headConfig.configuration].compactMap({ $0 }) {
             for path in plugins.flatMap({ $0.needs(in: configuration.checks).files }) where !policyPaths.contains(path) { policyPaths.append(path) }
         }
-        var baselineFiles: [String: [UInt8]?] = [:], headFiles: [String: [UInt8]?] = [:]
+        var baselineFiles: [String: [UInt8]?] = [:], headFiles: [String: [UInt8]?] = [:], tipFiles: [String: [UInt8]?] = [:]
         for path in policyPaths {
             baselineFiles[path] = .some(try baseline.read(path))
             headFiles[path] = .some(try head.read(path))
+            if tipConfig != nil { tipFiles[path] = .some(try tip.read(path)) }
         }
         var review = PolicyReview(baseline: baselineConfig, head: headConfig, baselineFiles: baselineFiles, headFiles: headFiles,
                                   allowChange: options.allowPolicyChange, configPath: configPath)
         review.movedFrom = movedFrom
+        if let tipConfig { review.mainTip = (tipConfig, tipFiles, baseRev) }
         let externals = ExternalPlugins(baseline: baselineConfig, head: headConfig, allowHeadPlugins: options.allowPlugins,
                                         baselineSnapshot: baseline, headSnapshot: head, environment: options.environment)
         for name in externals.names where plugins.contains(where: { $0.name == name }) {

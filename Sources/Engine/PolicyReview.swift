@@ -18,6 +18,9 @@ struct PolicyReview {
     let configPath: String
     /// Where the baseline keeps its configuration when the PR moved it (`--config` names a new path).
     var movedFrom: String? = nil
+    /// The base branch's tip (`--base`), when it is not the merge-base: its configuration, the
+    /// files its policy names, and how the user named it.
+    var mainTip: (loaded: ConfigurationLoader.Loaded, files: [String: [UInt8]?], name: String)? = nil
 
     /// The policy's inputs of one side, as compared.
     struct Inputs: Equatable {
@@ -34,14 +37,23 @@ struct PolicyReview {
         }
     }
 
+    /// Whether the PR changes the policy: head against the merge-base, what the PR itself did.
     var changed: Bool {
         guard let baseline else { return false }
         return movedFrom != nil || Inputs(baseline, files: baselineFiles) != Inputs(head, files: headFiles)
     }
 
-    /// The side whose policy applies.
+    /// Whether main changed its policy after the PR branched: then main's current one applies.
+    var mainMovedOn: Bool {
+        guard let mainTip, let baseline else { return false }
+        return Inputs(mainTip.loaded, files: mainTip.files) != Inputs(baseline, files: baselineFiles)
+    }
+
+    /// The side whose policy applies: head's when its change is allowed; else main's current
+    /// policy (the base tip's) when main moved on since the PR branched; else the merge-base's.
     var trusted: ConfigurationLoader.Loaded {
         guard let baseline, !(changed && allowChange) else { return head }
+        if mainMovedOn, let mainTip { return mainTip.loaded }
         return baseline
     }
 
@@ -50,7 +62,7 @@ struct PolicyReview {
 
     /// The files the applied policy names, as the trusted side has them.
     var policyFiles: [String: [UInt8]] {
-        let files = baseline == nil || (changed && allowChange) ? headFiles : baselineFiles
+        let files = baseline == nil || (changed && allowChange) ? headFiles : mainMovedOn ? (mainTip?.files ?? baselineFiles) : baselineFiles
         return files.compactMapValues { $0 }
     }
 
@@ -66,7 +78,7 @@ struct PolicyReview {
 
     /// `baseline` or `head`: where the applied policy came from, for the report.
     var source: String {
-        baseline == nil || (changed && allowChange) ? "head" : "baseline"
+        baseline == nil || (changed && allowChange) ? "head" : mainMovedOn ? "base" : "baseline"
     }
 
     func check() -> CheckResult {
@@ -77,6 +89,11 @@ struct PolicyReview {
                                message: "the baseline has no \(configPath); head's policy applies as proposed")
         }
         guard changed else {
+            if mainMovedOn, let mainTip {
+                return CheckResult(id: id, status: .pass, title: title,
+                                   message: "unchanged by this PR; main's policy changed since it branched, so main's current policy (at \(mainTip.name)) applies",
+                                   details: .object([("diff", .strings(Self.lineDiff(old: baseline.checksText, new: mainTip.loaded.checksText))), ("source", .string("base"))]))
+            }
             return CheckResult(id: id, status: .pass, title: title, message: "unchanged; the baseline's policy applies")
         }
         var diff: [String] = []

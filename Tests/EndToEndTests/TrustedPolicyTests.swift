@@ -89,3 +89,35 @@ import Testing
         #expect(run.stderr.contains("two plugins are named 'rows'"), "\(run.stderr)")
     }
 }
+
+/// The policy of the base branch's tip: a PR branched before main tightened its policy is
+/// judged by the tightened one, as it will be merged under it (issue #18).
+@Suite struct MainTipPolicyTests {
+    @Test func aPullRequestBranchedBeforeMainTightenedItsPolicyIsJudgedByTheTightenedOne() throws {
+        let temp = try TemporaryDirectory("tip")
+        let clean = Scenario.fixturesDirectory.appendingPathComponent("clean/base")
+        var files: [String: [UInt8]] = [:]
+        for path in ["mlgate.yml", "data/train.csv", "data/holdout.csv"] {
+            files[path] = [UInt8](try Data(contentsOf: clean.appendingPathComponent(path)))
+        }
+        let strict = String(decoding: files["mlgate.yml"]!, as: UTF8.self)
+        let loose = strict.replacingOccurrences(of: "drift: {statistic: psi, warn: 0.1, fail: 0.25, min_rows: 100}",
+                                                with: "drift: {statistic: psi, warn: 5, fail: 9, min_rows: 100}")
+        #expect(loose != strict)
+        let writer = try RepoWriter(initializingAt: temp.child("repo"))
+        var branchPoint = files
+        branchPoint["mlgate.yml"] = Array(loose.utf8)
+        let a = try writer.commit(branchPoint, message: "main, loose", parents: [], branch: "main")
+        var pr = branchPoint
+        pr["data/train.csv"] = [UInt8](try Data(contentsOf: Scenario.fixturesDirectory.appendingPathComponent("drift/head/data/train.csv")))
+        _ = try writer.commit(pr, message: "the PR: a drifted export", parents: [a], branch: "pr")
+        _ = try writer.commit(files, message: "main tightens drift", parents: [a], branch: "main")
+        try writer.checkout(branch: "pr")
+        let run = try RealPullRequestTests.check(writer.path, temp, ["--only", "data-validation"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.checks["data-validation/drift/income"]?["status"] as? String == "fail")
+        let policy = try #require(run.checks["policy/changed"])
+        #expect(policy["status"] as? String == "pass")
+        #expect((policy["message"] as? String)?.contains("main's current policy (at main) applies") == true, "\(policy)")
+    }
+}
