@@ -246,8 +246,9 @@ public struct Gate {
             hashes[key] = Repository.blobID(of: bytes).hex
             let clock = ContinuousClock.now
             do {
+                // A compressed file may inflate to no more than half the memory the run may use.
                 tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
-                                                   declared: declared, jobs: jobs)
+                                                   declared: declared, jobs: jobs, inflateLimit: reading.memory.available / 2)
             } catch {
                 throw .data(error)
             }

@@ -6,7 +6,7 @@ import PluginRegistry
 /// replay the corpus through. A target traps when an invariant breaks, which libFuzzer records as
 /// a crash; errors the readers throw are the expected answer to bad input.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case csv, tsv, jsonl, config
+    case csv, tsv, jsonl, config, gzip
 
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -14,6 +14,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .tsv: Self.delimited(bytes, format: .tsv)
         case .jsonl: Self.jsonLines(bytes)
         case .config: Self.configuration(bytes)
+        case .gzip: Self.compressed(bytes)
+        }
+    }
+
+    /// A `.csv.gz` under a 64 KiB inflate limit: a table, or an error with a message, never more
+    /// memory than the limit allows for (libFuzzer's RSS limit catches a reader that ignores it).
+    static let inflateLimit = 64 << 10
+
+    private static func compressed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let result = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.csv.gz", inflateLimit: inflateLimit) }
+        switch result {
+        case .failure(let error): requireMessage(error)
+        case .success(let table):
+            // What parsed fit under the limit.
+            let cells = table.rowCount * max(1, table.columns.count)
+            if cells > inflateLimit { fatalError("a table of \(cells) cells came out of at most \(inflateLimit) inflated bytes") }
         }
     }
 

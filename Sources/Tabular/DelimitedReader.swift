@@ -178,8 +178,11 @@ struct DelimitedReader {
                         throw .raggedRow(file: file, line: rowLine, expected: width, found: field + 1 + cursor.countRemainingFields(delimiter))
                     }
                     switch value {
-                    case .span(let p, let n): builders[field].appendText(p, n, line: rowLine)
+                    case .span(let p, let n):
+                        guard n <= Limits.fieldBytes else { throw Limits.longField(file: file, line: rowLine, field: field + 1, bytes: n) }
+                        builders[field].appendText(p, n, line: rowLine)
                     case .scratch:
+                        guard scratch.count <= Limits.fieldBytes else { throw Limits.longField(file: file, line: rowLine, field: field + 1, bytes: scratch.count) }
                         scratch.withUnsafeBufferPointer { buffer in
                             builders[field].appendText(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count, line: rowLine)
                         }
@@ -344,6 +347,9 @@ struct DelimitedReader {
             break
         }
         cursor.skipLineEnd()
+        guard names.count <= Limits.columns else {
+            throw .tooLarge(file: file, reason: "the header has \(names.count) columns; mlgate reads at most \(Limits.columns) (a table that wide is rarely a training set: check the delimiter)")
+        }
         var seen = Set<String>()
         for (index, name) in names.enumerated() {
             if name.isEmpty { names[index] = "unnamed column \(index + 1)" }

@@ -6,7 +6,9 @@ enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    static func decompress(_ input: [UInt8], file: String) throws(TabularError) -> [UInt8] {
+    /// - Parameter limit: the most bytes it may inflate to (the run's memory budget): a 15 MB file
+    ///   can hold gigabytes, and must be refused before it is read, not after memory runs out.
+    static func decompress(_ input: [UInt8], file: String, limit: Int = Int.max) throws(TabularError) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 4)
         var stream = z_stream()
@@ -26,6 +28,7 @@ enum Gzip {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunk.count - Int(stream.avail_out)
+                if output.count + produced > limit { return "over limit" }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_STREAM_END:
@@ -40,6 +43,9 @@ enum Gzip {
                     return stream.msg.map { String(cString: $0) } ?? "corrupt data (\(status))"
                 }
             }
+        }
+        if failure == "over limit" {
+            throw .tooLarge(file: file, reason: "it inflates to more than \(limit >> 20) MiB, more than this run may hold; commit it uncompressed (in Git LFS) so mlgate can stream it, or raise --memory-limit")
         }
         if let failure { throw .notGzip(file: file, reason: failure) }
         return output

@@ -39,6 +39,9 @@ struct JSONLinesReader {
                         column = known
                     } else {
                         column = names.count
+                        guard column < Limits.columns else {
+                            throw .tooLarge(file: file, reason: "its records have more than \(Limits.columns) distinct keys; mlgate reads at most \(Limits.columns) columns")
+                        }
                         names.append(key)
                         indexByName[key] = column
                         var builder = ColumnBuilder(declared: declared[key], expectedRows: 0)

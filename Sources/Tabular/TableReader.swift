@@ -20,21 +20,22 @@ public enum TableReader {
     ///   - declared: column types that override inference (from `features:` and `schema:`).
     ///   - jobs: threads to parse with; the table is the same for any value.
     /// - Throws: `TabularError` naming the file, line and column of malformed input.
+    ///   - inflateLimit: the most a gzip file may inflate to (the run's memory budget).
     public static func read(_ bytes: [UInt8], path: String, source: String? = nil,
-                            declared: [String: ColumnKind] = [:], jobs: Int = 1) throws(TabularError) -> Table {
+                            declared: [String: ColumnKind] = [:], jobs: Int = 1, inflateLimit: Int = Int.max) throws(TabularError) -> Table {
         try bytes.withUnsafeBufferPointer { buffer throws(TabularError) in
-            try read(buffer, path: path, source: source, declared: declared, jobs: jobs)
+            try read(buffer, path: path, source: source, declared: declared, jobs: jobs, inflateLimit: inflateLimit)
         }
     }
 
     /// Parses bytes the caller owns (a memory-mapped file, a git blob) without copying them.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, path: String, source: String? = nil,
-                            declared: [String: ColumnKind] = [:], jobs: Int = 1) throws(TabularError) -> Table {
+                            declared: [String: ColumnKind] = [:], jobs: Int = 1, inflateLimit: Int = Int.max) throws(TabularError) -> Table {
         let name = source ?? path
         guard let format = format(of: path) else { throw .unsupportedFormat(file: name) }
         if path.lowercased().hasSuffix(".gz") || Gzip.isCompressed(bytes) {
             guard Gzip.isCompressed(bytes) else { throw .notGzip(file: name, reason: "no gzip header") }
-            let content = try Gzip.decompress(Array(bytes), file: name)
+            let content = try Gzip.decompress(Array(bytes), file: name, limit: inflateLimit)
             return try content.withUnsafeBufferPointer { buffer throws(TabularError) in
                 try parse(buffer, format: format, name: name, declared: declared, jobs: jobs)
             }

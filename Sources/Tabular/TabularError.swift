@@ -11,6 +11,10 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedFormat(file: String)
     /// The content is not the format the file's name says.
     case wrongFormat(file: String, found: String)
+    /// The file is past one of the limits that keep a run's memory and time bounded.
+    case tooLarge(file: String, reason: String)
+    /// One field is longer than `Limits.fieldBytes`.
+    case fieldTooLong(file: String, line: Int, field: Int, bytes: Int)
 
     /// The same error with its line moved down by `offset` (for chunks parsed on their own).
     func shiftingLines(by offset: Int) -> TabularError {
@@ -20,6 +24,7 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
         case .strayQuote(let file, let line, let column): .strayQuote(file: file, line: line + offset, column: column)
         case .invalidUTF8(let file, let line, let column): .invalidUTF8(file: file, line: line + offset, column: column)
         case .malformedJSON(let file, let line, let column, let reason): .malformedJSON(file: file, line: line + offset, column: column, reason: reason)
+        case .fieldTooLong(let file, let line, let field, let bytes): .fieldTooLong(file: file, line: line + offset, field: field, bytes: bytes)
         default: self
         }
     }
@@ -44,6 +49,10 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): cannot decompress (\(reason)); is it really gzip?"
         case .wrongFormat(let file, let found):
             return "\(file): \(found)"
+        case .tooLarge(let file, let reason):
+            return "\(file): \(reason)"
+        case .fieldTooLong(let file, let line, let field, let bytes):
+            return "\(file):\(line): field \(field) is \(bytes >> 10) KiB; a field may hold at most \(Limits.fieldBytes >> 20) MiB (is a quote left open?)"
         case .unsupportedFormat(let file):
             return "\(file): unsupported data format; use .csv, .tsv or .jsonl, optionally with .gz"
         }

@@ -100,3 +100,46 @@ import Testing
         #expect(!DateTimeText.isDateTime(text))
     }
 }
+
+/// Limits that keep a run bounded whatever a file holds (issue #18).
+@Suite struct ReadingLimitTests {
+    @Test func aGzipFileMayNotInflatePastItsLimit() throws {
+        let text = "a,y\n" + String(repeating: "1,0\n", count: 100_000)
+        let compressed = try #require(Self.gzip(Array(text.utf8)))
+        #expect(compressed.count < 4_000)
+        #expect { try TableReader.read(compressed, path: "t.csv.gz", inflateLimit: 64 << 10) } throws: { error in
+            "\(error)".contains("it inflates to more than") && "\(error)".contains("commit it uncompressed (in Git LFS)")
+        }
+        #expect(try TableReader.read(compressed, path: "t.csv.gz", inflateLimit: 1 << 20).rowCount == 100_000)
+    }
+
+    @Test func aTableMayNotBeWiderThanTheColumnLimit() {
+        let header = (0...Limits.columns).map { "c\($0)" }.joined(separator: ",")
+        #expect { try TableReader.read(Array((header + "\n" + header + "\n").utf8), path: "t.csv") } throws: { error in
+            "\(error)".contains("the header has \(Limits.columns + 1) columns; mlgate reads at most \(Limits.columns)")
+        }
+    }
+
+    @Test func aFieldMayNotBeLongerThanTheFieldLimit() {
+        let field = String(repeating: "x", count: Limits.fieldBytes + 1)
+        #expect { try TableReader.read(Array("a,b\n1,\(field)\n".utf8), path: "t.csv") } throws: { error in
+            "\(error)".contains("t.csv:2: field 2 is 1024 KiB; a field may hold at most 1 MiB")
+        }
+    }
+
+    /// The gzip command's output (gzip is on every Debian machine).
+    static func gzip(_ bytes: [UInt8]) -> [UInt8]? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c", "-9"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        guard (try? process.run()) != nil else { return nil }
+        input.fileHandleForWriting.write(Data(bytes))
+        try? input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return [UInt8](data)
+    }
+}
