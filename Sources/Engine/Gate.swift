@@ -125,7 +125,7 @@ public struct Gate {
         for plugin in selected where inShard(plugin.name) {
             let clock = ContinuousClock.now
             progress("running \(plugin.name)")
-            let checks = plugin.run(context)
+            let checks = Self.bounded(plugin.run(context), plugin: plugin.name)
             if let error = malformed.first { throw .data(error) }
             progress("\(plugin.name): \(checks.count) checks in \(String(format: "%.2f", Self.seconds(since: clock))) s")
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
@@ -136,7 +136,7 @@ public struct Gate {
         results += try externals.run(include: { inShard($0) && (only.isEmpty || only.contains($0)) && !skip.contains($0) },
                                      repositoryRoot: repository.workingDirectory ?? options.repository,
                                      seed: seed, configuration: headConfig.configuration, baseline: baseline, head: head,
-                                     baselineConfiguration: baselineConfig?.configuration, environment: options.environment, progress: progress)
+                                     baselineConfiguration: baselineConfig?.configuration, environment: options.environment, progress: progress).map { PluginResult(name: $0.name, checks: Self.bounded($0.checks, plugin: $0.name), durationSeconds: $0.durationSeconds) }
 
         var report = GateReport(
             toolVersion: Self.version,
@@ -155,6 +155,29 @@ public struct Gate {
     }
 
     // MARK: Steps
+
+    /// The most checks one plugin lists: a table of thousands of columns would otherwise write
+    /// reports of hundreds of thousands of checks no reviewer reads.
+    static let checkLimit = 5_000
+
+    /// `checks`, cut to `checkLimit`: failures and warnings first, and the rest counted in one
+    /// `PLUGIN/more` check whose status is the worst of those it stands for, so the verdict and
+    /// the exit code stay what they would have been.
+    static func bounded(_ checks: [CheckResult], plugin: String) -> [CheckResult] {
+        guard checks.count > checkLimit else { return checks }
+        let ordered = checks.enumerated().sorted { a, b in
+            a.element.status != b.element.status ? a.element.status > b.element.status : a.offset < b.offset
+        }.map(\.element)
+        let kept = Array(ordered.prefix(checkLimit - 1)), rest = ordered.dropFirst(checkLimit - 1)
+        let counts = Status.allCases.reversed().compactMap { status -> String? in
+            let n = rest.filter { $0.status == status }.count
+            return n == 0 ? nil : "\(n) \(status.rawValue)"
+        }
+        let summary = CheckResult(id: "\(plugin)/more", status: Status.worst(rest.map(\.status)), title: "More checks",
+                                  message: "\(rest.count) more checks are not listed (\(counts.joined(separator: ", "))): a report lists at most \(checkLimit) per plugin; judge fewer columns (features.ignore) to see them all",
+                                  details: .object([("not_listed", .number(Double(rest.count)))]))
+        return kept + [summary]
+    }
 
     /// Which plugins a shard runs: units in the run's order dealt round-robin, where plugins of
     /// one share group (those that need the trained models) form one unit.

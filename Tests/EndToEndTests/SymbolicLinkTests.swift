@@ -35,3 +35,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     }
 }
+
+/// A very wide table writes a report a reviewer can still read, with the verdict unchanged (#18).
+@Suite struct WideTableTests {
+    @Test func aPluginListsAtMostItsCheckLimitAndCountsTheRest() throws {
+        let temp = try TemporaryDirectory("wide")
+        let columns = 1_800
+        func table(_ rows: Int, broken: Bool) -> String {
+            var lines = [(0..<columns).map { "f\($0)" }.joined(separator: ",") + ",y"]
+            for r in 0..<rows {
+                lines.append((0..<columns).map { c in broken && c == columns - 1 && r % 2 == 0 ? "" : String((r * 7 + c) % 13) }.joined(separator: ",") + ",\(r % 2)")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        let config = "target: y\ndata: {train: t.csv}\nschema:\n  f\(columns - 1): {max_null_fraction: 0.1}\n"
+        let repo = try RealPullRequestTests.repository(temp, base: ["mlgate.yml": config, "t.csv": table(120, broken: false)],
+                                                       head: ["mlgate.yml": config, "t.csv": table(120, broken: true)])
+        let run = try RealPullRequestTests.check(repo, temp, ["--only", "data-validation"])
+        #expect(run.status == 1, "the failing check among thousands still fails the gate: \(run.stderr)")
+        let ids = run.checks.keys.filter { $0.hasPrefix("data-validation/") }
+        #expect(ids.count == 5_000, "\(ids.count)")
+        #expect(run.checks["data-validation/nulls/f\(columns - 1)"]?["status"] as? String == "fail", "failures are listed first")
+        let more = try #require(run.checks["data-validation/more"])
+        #expect((more["message"] as? String)?.contains("more checks are not listed") == true)
+    }
+}

@@ -74,3 +74,36 @@ import Testing
         #expect(message.contains("\"LANG\": \"C.UTF-8\""))
     }
 }
+
+extension HostilePluginTests {
+    /// One plugin rewriting its copy of the data cannot change what the next one reads, and no
+    /// copy is readable by other users while it exists.
+    @Test func eachPluginGetsItsOwnPrivateCopies() throws {
+        let temp = try TemporaryDirectory("hostile")
+        let tamper = """
+        import json, os, stat, sys
+        request = json.load(sys.stdin)
+        path = request["head"]["files"]["train"]
+        folder = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(path))))
+        mode = oct(stat.S_IMODE(os.stat(folder).st_mode))
+        os.chmod(path, 0o644)
+        open(path, "w").write("x,y\\n9,9\\n")
+        print(json.dumps({"protocol": "mlgate.plugin/v1", "checks": [{"id": "ok", "status": "pass", "message": mode}]}))
+        """
+        let reader = """
+        import json, sys
+        request = json.load(sys.stdin)
+        text = open(request["head"]["files"]["train"]).read()
+        print(json.dumps({"protocol": "mlgate.plugin/v1", "checks": [{"id": "ok", "status": "pass", "message": text}]}))
+        """
+        let declaration = "  - {name: a-tamper, command: [python3, tamper.py]}\n  - {name: b-read, command: [python3, read.py]}\n"
+        let files = ["tamper.py": tamper, "read.py": reader]
+        let path = try plugins.repository(temp, baselinePlugins: declaration, headPlugins: declaration, baseFiles: files, headFiles: files)
+        var options = GateOptions(repository: path, jobs: 1, environment: ["PATH": "/usr/bin:/bin"])
+        options.base = "main"
+        options.only = ["a-tamper", "b-read"]
+        let report = try Gate().run(options)
+        #expect(report.allChecks.first { $0.id == "a-tamper/ok" }?.message == "0o700", "the plugin's folder is its owner's alone")
+        #expect(report.allChecks.first { $0.id == "b-read/ok" }?.message == String(decoding: ExternalPluginTests.data, as: UTF8.self))
+    }
+}
