@@ -225,21 +225,7 @@ public final class Repository {
 
     /// Every file path in `commit`'s tree, in git's order.
     public func listFiles(at commit: ObjectID) throws(GitError) -> [String] {
-        let tree = try self.tree(of: commit)
-        defer { git_tree_free(tree) }
-        final class Collector { var paths: [String] = [] }
-        let collector = Collector()
-        let code = withExtendedLifetime(collector) {
-            git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
-                guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_BLOB else { return 0 }
-                let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
-                let prefix = root.map { String(cString: $0) } ?? ""
-                collector.paths.append(prefix + String(cString: git_tree_entry_name(entry)))
-                return 0
-            }, Unmanaged.passUnretained(collector).toOpaque())
-        }
-        try check("git_tree_walk", code)
-        return collector.paths
+        try treeFiles(at: commit).map(\.path)
     }
 
     /// One file of a commit's tree: its path, whether git marks it executable or as a symbolic

@@ -41,25 +41,27 @@ import Testing
         return try #require(try repo.objectID(of: parts[1], at: commit)).hex
     }
 
-    /// Runs `body` on its own thread; a hang becomes a failed expectation after `seconds`.
-    func endsWithin(_ seconds: Double, _ body: @escaping @Sendable () -> Void) -> Bool {
+    /// The error of reading `data/train.csv` at HEAD in the repository at `path`, on a thread of
+    /// its own: nil when the read did not end within 30 s (a hang), "" when it succeeded.
+    func readingError(_ path: String) -> String? {
+        let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
-        Thread { body(); done.signal() }.start()
-        return done.wait(timeout: .now() + seconds) == .success
+        Thread {
+            do {
+                let repo = try Repository.discover(from: path)
+                _ = try repo.blob("data/train.csv", at: repo.resolve("HEAD"))
+                outcome.set("")
+            } catch { outcome.set("\(error)") }
+            done.signal()
+        }.start()
+        return done.wait(timeout: .now() + 30) == .success ? outcome.value : nil
     }
 
     @Test(arguments: Damage.allCases)
     func aDamagedBlobIsAnErrorNamingIt(_ damage: Damage) throws {
         let temp = try TemporaryDirectory("damaged")
         let (path, id) = try damaged("HEAD:data/train.csv", damage, temp)
-        let outcome = Outcome()
-        #expect(endsWithin(30) {
-            do {
-                let repo = try Repository.discover(from: path)
-                _ = try repo.blob("data/train.csv", at: repo.resolve("HEAD"))
-            } catch { outcome.set("\(error)") }
-        })
-        let message = try #require(outcome.value)
+        let message = try #require(readingError(path), "the read did not end")
         #expect(message.contains("git object \(id.prefix(12)) is damaged"), "\(message)")
         #expect(message.contains(damage == .truncated ? "truncated" : "does not hash to its name"), "\(message)")
     }
@@ -68,14 +70,7 @@ import Testing
         for spec in ["HEAD", "HEAD:data"] {
             let temp = try TemporaryDirectory("damaged")
             let (path, id) = try damaged(spec, .truncated, temp)
-            let outcome = Outcome()
-            #expect(endsWithin(30) {
-                do {
-                    let repo = try Repository.discover(from: path)
-                    _ = try repo.blob("data/train.csv", at: repo.resolve("HEAD"))
-                } catch { outcome.set("\(error)") }
-            }, "\(spec)")
-            let message = try #require(outcome.value, "\(spec)")
+            let message = try #require(readingError(path), "\(spec): the read did not end")
             #expect(message.contains("git object \(id.prefix(12)) is damaged (the file is truncated)"), "\(spec): \(message)")
         }
     }
