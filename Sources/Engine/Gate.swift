@@ -160,10 +160,29 @@ public struct Gate {
     /// reports of hundreds of thousands of checks no reviewer reads.
     static let checkLimit = 5_000
 
+    /// The most a check's message and details may take in a report: values from the data (a
+    /// category, a field) reach messages and details, and a report must stay readable and small.
+    static let messageLimit = 4_000
+    static let detailsLimit = 16 << 10
+
+    /// `check` with its message and details within their limits, saying what was cut.
+    static func trimmed(_ check: CheckResult) -> CheckResult {
+        var check = check
+        if check.message.count > messageLimit {
+            check.message = String(check.message.prefix(messageLimit)) + "… (\(check.message.count - messageLimit) more characters cut)"
+        }
+        let size = JSONEncoding.encode(check.details, pretty: false).utf8.count
+        if size > detailsLimit {
+            check.details = .object([("cut", .string("\(size) bytes of details left out: a check's details may take \(detailsLimit >> 10) KiB"))])
+        }
+        return check
+    }
+
     /// `checks`, cut to `checkLimit`: failures and warnings first, and the rest counted in one
     /// `PLUGIN/more` check whose status is the worst of those it stands for, so the verdict and
     /// the exit code stay what they would have been.
     static func bounded(_ checks: [CheckResult], plugin: String) -> [CheckResult] {
+        let checks = checks.map(trimmed)
         guard checks.count > checkLimit else { return checks }
         let ordered = checks.enumerated().sorted { a, b in
             a.element.status != b.element.status ? a.element.status > b.element.status : a.offset < b.offset

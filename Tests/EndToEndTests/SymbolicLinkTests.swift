@@ -60,3 +60,22 @@ import Testing
         #expect((more["message"] as? String)?.contains("more checks are not listed") == true)
     }
 }
+
+extension WideTableTests {
+    /// A 500 KB value reaches no report whole: messages and details are bounded per check (#18).
+    @Test func aHugeValueIsCutFromMessagesAndDetails() throws {
+        let temp = try TemporaryDirectory("huge")
+        let huge = String(repeating: "z", count: 500_000)
+        let rows = (0..<60).map { "\($0 % 7),\($0 % 2 == 0 ? "a" : "b"),\($0 % 2)" }
+        let config = "target: y\ndata: {train: t.csv}\nschema:\n  c: {type: categorical, values: [a, b]}\n"
+        let repo = try RealPullRequestTests.repository(temp, base: ["mlgate.yml": config, "t.csv": "x,c,y\n" + rows.joined(separator: "\n") + "\n"],
+                                                       head: ["mlgate.yml": config, "t.csv": "x,c,y\n" + rows.joined(separator: "\n") + "\n1,\(huge),0\n"])
+        let report = temp.child("report-huge.json")
+        let run = try MLGateBinary.run(["check", "--base", "main", "--only", "data-validation", "--json", report], in: repo)
+        #expect(run.status == 1, "\(run.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: report)[.size] as? Int ?? 0
+        #expect(size < 200_000, "the report is \(size) bytes")
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(text.contains("more characters cut") || text.contains("bytes of details left out"))
+    }
+}
