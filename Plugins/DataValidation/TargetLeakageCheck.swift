@@ -36,8 +36,10 @@ struct TargetLeakageCheck {
         let excluded = Set(config.features.ignore + [target] + config.datetimeColumns).union(Set(config.features.protected).subtracting(config.features.useProtected))
         let features = train.columnNames.filter { !excluded.contains($0) }
         let heldOut = Self.holdout(train: train, file: input.headHoldout, features: features, target: target, seed: input.context.seed)
-        // A feature the holdout file lacks is judged on the rows a content split of train holds out.
-        let split = Self.holdout(train: train, file: nil, features: features, target: target, seed: input.context.seed)
+        // A feature the holdout file lacks is judged on the rows a content split of train holds out
+        // (without a holdout file, that is what `heldOut` already is).
+        let split = input.headHoldout == nil ? heldOut
+            : Self.holdout(train: train, file: nil, features: features, target: target, seed: input.context.seed)
         let baseline: (train: Table, holdout: Table)? = {
             guard case .memory(let table)? = Self.table(input.baseline, sample: input.context.baseline.train), table.column(target) != nil else { return nil }
             let file = input.baselineHoldout.flatMap { if case .memory(let t) = $0 { t } else { nil } }

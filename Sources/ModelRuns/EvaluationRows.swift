@@ -23,16 +23,18 @@ struct EvaluationRows {
         let text: String
     }
 
-    init(holdout: Table, split: ContentSplit, baselineTrain: Table?, headTrain: Table, checkOverlap: Bool,
-         unseen: [(headName: String, baselineLevels: Set<String>)]) {
+    /// - Parameters:
+    ///   - baselineTrainKeys, headTrainKeys: the content keys of the rows each model trained on.
+    init(holdout: Table, split: ContentSplit, baselineTrainKeys: [UInt64]?, headTrain: Table, headTrainKeys: [UInt64],
+         checkOverlap: Bool, unseen: [(headName: String, baselineLevels: Set<String>)]) {
         holdoutRows = holdout.rowCount
         var keep = [Bool](repeating: true, count: holdout.rowCount)
         var reasons: [Reason] = []
         if checkOverlap {
             let keys = split.rowKeys(holdout, role: .head)
-            for (name, table, role) in [("trained_by_baseline", baselineTrain, ContentSplit.Role.baseline), ("trained_by_candidate", headTrain, .head)] {
-                guard let table else { continue }
-                var trained = split.rowKeys(table, role: role)
+            for (name, trainedKeys, role) in [("trained_by_baseline", baselineTrainKeys, ContentSplit.Role.baseline),
+                                              ("trained_by_candidate", headTrainKeys, .head)] {
+                guard var trained = trainedKeys else { continue }
                 trained.sort()
                 var count = 0
                 for (row, key) in keys.enumerated() where Self.contains(trained, key) {

@@ -127,17 +127,19 @@ public struct ModelRun: Sendable {
 
         // Head: its holdout file, or the rows the content split holds out.
         let headSplit = context.head.holdout == nil
-        let trainRows: Table, fullHoldout: Table
+        let trainRows: Table, fullHoldout: Table, trainKeys: [UInt64]
         if let file = context.head.holdout {
-            (trainRows, fullHoldout) = (headTrain, file)
+            (trainRows, fullHoldout, trainKeys) = (headTrain, file, split.rowKeys(headTrain, role: .head))
         } else {
-            let rows = split.split(headTrain, role: .head)
-            (trainRows, fullHoldout) = (headTrain.rows(rows.train), headTrain.rows(rows.holdout))
+            let sides = split.split(headTrain, role: .head)
+            (trainRows, fullHoldout, trainKeys) = (headTrain.rows(sides.train), headTrain.rows(sides.holdout), sides.trainKeys)
             notes.append(("holdout", "a seeded 20% of head's train, chosen by row content (no data.holdout)"))
         }
         // The baseline: the same rule at its revision, so an unchanged row is on the same side.
         let baseSplit = context.baseline.holdout == nil
-        let baseTrain = baseTable.map { table in baseSplit ? table.rows(split.split(table, role: .baseline).train) : table }
+        let baseSides = baseTable.map { split.split($0, role: .baseline) }
+        let baseTrain = baseTable.map { table in baseSplit ? table.rows(baseSides!.train) : table }
+        let baseTrainKeys = baseSides.map { baseSplit ? $0.trainKeys : $0.keys }
         let view = baseTask.map { baseTask in
             BaselineView(features: baseTask.features.compactMap { name in baseTrain?.column(name).map { (name, $0.kind) } },
                          head: fullHoldout, renames: renames)
@@ -147,8 +149,9 @@ public struct ModelRun: Sendable {
             return (view?.headToBaseline.first { $0.value == name }?.key ?? name, EvaluationRows.levels(of: column))
         }
         // Content-split sides cannot overlap (identical rows share a side); a holdout file can.
-        let rows = EvaluationRows(holdout: fullHoldout, split: split, baselineTrain: view?.incomparable == nil ? baseTrain : nil,
-                                  headTrain: trainRows, checkOverlap: !(headSplit && (baseTable == nil || baseSplit)), unseen: unseen)
+        let rows = EvaluationRows(holdout: fullHoldout, split: split, baselineTrainKeys: view?.incomparable == nil ? baseTrainKeys : nil,
+                                  headTrain: trainRows, headTrainKeys: trainKeys, checkOverlap: !(headSplit && (baseTable == nil || baseSplit)),
+                                  unseen: unseen)
         guard !rows.kept.isEmpty else { throw .noComparisonRows(rows.summary) }
         let holdout = rows.leftOutCount > 0 ? fullHoldout.rows(rows.kept) : fullHoldout
         if rows.leftOutCount > 0 {
@@ -157,7 +160,7 @@ public struct ModelRun: Sendable {
         }
 
         let spec = sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
-        let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, rowKeys: split.rowKeys(trainRows, role: .head),
+        let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, rowKeys: trainKeys,
                                                                dataHash: context.head.contentHashes["train"],
                                                                split: headSplit ? split.description : "holdout file", spec: spec, seed: seed,
                                                                jobs: jobs, cache: context.cache,
@@ -173,9 +176,9 @@ public struct ModelRun: Sendable {
         var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes),
                              baseline: nil, candidateModel: model, baselineModel: nil, view: view)
 
-        if let baseTable, let baseTrain, let baseTask, let view {
+        if let baseTable, let baseTrain, let baseTrainKeys, let baseSides, let baseTask, let view {
             let baseSpec = sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
-            let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: split.rowKeys(baseTrain, role: .baseline),
+            let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: baseTrainKeys,
                                                               dataHash: context.baseline.contentHashes["train"],
                                                               split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed,
                                                               jobs: jobs, cache: context.cache,
@@ -192,7 +195,7 @@ public struct ModelRun: Sendable {
                 }
             }
             // The baseline's own holdout, on which a reviewer may compare both models too.
-            result.baselineHoldout = context.baseline.holdout ?? baseTable.rows(split.split(baseTable, role: .baseline).holdout)
+            result.baselineHoldout = context.baseline.holdout ?? baseTable.rows(baseSides.holdout)
             result.baselineTask = baseTask
         }
         notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))

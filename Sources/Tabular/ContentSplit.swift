@@ -59,8 +59,19 @@ public struct ContentSplit: Sendable, Equatable {
         Mixing.mix64(key ^ (seed &* 0xD6E8_FEB8_6659_FD93)) % Self.holdoutShare == 0
     }
 
+    /// The rows of `table` on each side, in file order, with every row's key (so that callers
+    /// that need the keys again, to sample or to compare, do not hash the rows twice).
+    public struct Sides: Sendable {
+        public let train: [Int]
+        public let holdout: [Int]
+        /// Each row's key, by its index in the table.
+        public let keys: [UInt64]
+
+        public var trainKeys: [UInt64] { train.map { keys[$0] } }
+    }
+
     /// The rows of `table` on each side, in file order.
-    public func split(_ table: Table, role: Role) -> (train: [Int], holdout: [Int]) {
+    public func split(_ table: Table, role: Role) -> Sides {
         let keys = rowKeys(table, role: role)
         var train: [Int] = [], holdout: [Int] = []
         train.reserveCapacity(keys.count - keys.count / Int(Self.holdoutShare))
@@ -68,7 +79,7 @@ public struct ContentSplit: Sendable, Equatable {
         for (row, key) in keys.enumerated() {
             if isHoldout(key) { holdout.append(row) } else { train.append(row) }
         }
-        return (train, holdout)
+        return Sides(train: train, holdout: holdout, keys: keys)
     }
 
     /// Describes the rule for reports and cache keys.

@@ -28,17 +28,19 @@ public enum RenameDetection {
         let removed = baseline.columns.filter { !headNames.contains($0.name) }
         var added = head.columns.filter { !baseNames.contains($0.name) }
         guard !removed.isEmpty, !added.isEmpty, baseline.rowCount == head.rowCount, head.rowCount > 0 else { return [] }
+        var addedHashes = added.map(valueHashes)   // once each, not once per removed column
         var found: [Rename] = []
         for old in removed {
             let oldHashes = valueHashes(old)
             var best: (index: Int, agreement: Double)?
             for (i, new) in added.enumerated() where new.kind == old.kind {
-                let agreement = agreementShare(oldHashes, valueHashes(new))
+                let agreement = agreementShare(oldHashes, addedHashes[i])
                 if agreement >= minimumAgreement, agreement > (best?.agreement ?? 0) { best = (i, agreement) }
             }
             if let best {
                 found.append(Rename(old: old.name, new: added[best.index].name, agreement: best.agreement))
                 added.remove(at: best.index)
+                addedHashes.remove(at: best.index)
             }
         }
         return found
