@@ -7,7 +7,7 @@ import Foundation
 public enum Metrics {
     /// Changes whenever a change to the training core could change a trained model: part of
     /// every cache key, so a new core never reuses an old model.
-    public static let coreVersion = "training-core/5"
+    public static let coreVersion = "training-core/6"
 
     // MARK: Ranking
 

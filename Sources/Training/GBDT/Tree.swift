@@ -13,11 +13,32 @@ public struct Tree: Sendable, Equatable, Codable {
         public var left: Int
         public var right: Int
         public var gain: Double
+        /// Training rows that reached this node: the cover TreeSHAP weighs paths by.
+        public var count: Int
+
+        public init(feature: Int, threshold: Int, leftBins: [UInt64]? = nil, missingLeft: Bool, left: Int, right: Int, gain: Double = 0, count: Int) {
+            self.feature = feature
+            self.threshold = threshold
+            self.leftBins = leftBins
+            self.missingLeft = missingLeft
+            self.left = left
+            self.right = right
+            self.gain = gain
+            self.count = count
+        }
+    }
+
+    public init(nodes: [Node] = [], leafValues: [Double] = [], leafCounts: [Int] = []) {
+        self.nodes = nodes
+        self.leafValues = leafValues
+        self.leafCounts = leafCounts
     }
 
     /// Internal nodes; child indices ≥ 0 name nodes, negative ones name leaves as ~index.
     public var nodes: [Node] = []
     public var leafValues: [Double] = []
+    /// Training rows in each leaf.
+    public var leafCounts: [Int] = []
 
     /// Whether a row whose bin is `bin` goes left at `node`.
     @inline(__always)

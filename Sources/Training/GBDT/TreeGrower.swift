@@ -56,7 +56,8 @@ struct TreeGrower {
             let (left, right) = partition(leaf.rows, by: split)
             let node = tree.nodes.count
             tree.nodes.append(Tree.Node(feature: split.feature, threshold: split.threshold, leftBins: split.leftBins,
-                                        missingLeft: split.missingLeft, left: ~chosen, right: ~leaves.count, gain: split.gain))
+                                        missingLeft: split.missingLeft, left: ~chosen, right: ~leaves.count, gain: split.gain,
+                                        count: leaf.rows.count))
             if let parent = leaf.parent {
                 if parent.left { tree.nodes[parent.node].left = node } else { tree.nodes[parent.node].right = node }
             }
@@ -80,6 +81,7 @@ struct TreeGrower {
             leaves.append(children[1])
         }
         tree.leafValues = leaves.map { -$0.gradient / ($0.hessian + $0.l2) * learningRate }
+        tree.leafCounts = leaves.map(\.rows.count)
         return (tree, leaves.map(\.rows))
     }
 
