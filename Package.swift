@@ -40,10 +40,11 @@ let package = Package(
         .target(name: "ModelEvaluation", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/ModelEvaluation", exclude: ["README.md"]),
         .target(name: "Behavioural", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Behavioural", exclude: ["README.md"]),
         .target(name: "Fairness", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Fairness", exclude: ["README.md"]),
+        .target(name: "Explain", dependencies: ["GateKit", "Training", "ModelRuns"], path: "Plugins/Explain", exclude: ["README.md"]),
 
         // MARK: CLI
         // The registry names the built-in plugins; the engine runs whatever it is given.
-        .target(name: "PluginRegistry", dependencies: ["DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),
+        .target(name: "PluginRegistry", dependencies: ["DataValidation", "ModelEvaluation", "Behavioural", "Fairness", "Explain"]),
         .executableTarget(name: "mlgate", dependencies: [
             "Engine", "Reports", "CMemoryTuning", "GitRepository", "PluginRegistry",
             "DataValidation", "ModelEvaluation",

@@ -10,12 +10,18 @@ public struct ScoredHoldout: Sendable {
     public let trueClassProbability: WeightedMetrics?
     public let rows: Int
     public let labelledRows: [Int]
+    /// The model's scores for every holdout row (row-major by class for multiclass), and its
+    /// classes in score order: what per-row explanations (flips, losses) read.
+    public let scores: [Double]
+    public let scoreClasses: [String]
 
     /// - Parameters:
     ///   - scores: per holdout row (row-major by class for multiclass, in `classes` order).
     ///   - classes: the scoring model's classes (multiclass), which may differ from the holdout's.
     public init(task: LearningTask, holdout: Table, scores: [Double], classes: [String]) {
         self.task = task
+        self.scores = scores
+        scoreClasses = classes
         let labelled = task.labelled(holdout) ?? ([], [], [], [])
         labelledRows = labelled.rows
         rows = labelled.rows.count
@@ -42,8 +48,11 @@ public struct ScoredHoldout: Sendable {
         }
     }
 
-    private init(task: LearningTask, primary: WeightedMetrics, trueClassProbability: WeightedMetrics?, labelledRows: [Int]) {
+    private init(task: LearningTask, primary: WeightedMetrics, trueClassProbability: WeightedMetrics?, labelledRows: [Int],
+                 scores: [Double], scoreClasses: [String]) {
         self.task = task
+        self.scores = scores
+        self.scoreClasses = scoreClasses
         self.primary = primary
         self.trueClassProbability = trueClassProbability
         self.labelledRows = labelledRows
@@ -53,7 +62,7 @@ public struct ScoredHoldout: Sendable {
     /// The labelled rows at positions `keep` (indices into `labelledRows`), e.g. one slice.
     public func subset(_ keep: [Int], holdout: Table) -> ScoredHoldout {
         ScoredHoldout(task: task, primary: primary.subset(keep), trueClassProbability: trueClassProbability?.subset(keep),
-                      labelledRows: keep.map { labelledRows[$0] })
+                      labelledRows: keep.map { labelledRows[$0] }, scores: scores, scoreClasses: scoreClasses)
     }
 
     /// The sample a metric is computed on; nil when the metric does not apply to the task.

@@ -199,6 +199,16 @@ public enum TrainedModel: Sendable, Codable {
                 labelled.values.isEmpty ? [] : keep.map { labelled.values[$0] })
     }
 
+    /// Exact per-row contributions to the raw score (TreeSHAP for trees, w · (x − mean) for the
+    /// linear models).
+    public func contributions(_ table: Table, jobs: Int) -> Contributions {
+        switch self {
+        case .gbdt(let model): model.contributions(table, jobs: jobs)
+        case .logistic(let model): model.contributions(table)
+        case .ridge(let model): model.contributions(table)
+        }
+    }
+
     /// Positive-class probabilities (binary), predictions (regression), or class
     /// probabilities row-major (multiclass).
     public func scores(_ table: Table, jobs: Int) -> [Double] {

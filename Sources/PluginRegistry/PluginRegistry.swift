@@ -1,5 +1,6 @@
 import Behavioural
 import DataValidation
+import Explain
 import Fairness
 import GateKit
 import ModelEvaluation
@@ -8,5 +9,5 @@ import ModelEvaluation
 /// the fuzz targets and the tests take them from here). The engine runs whatever it is given and
 /// learns what each needs from its declaration.
 public enum PluginRegistry {
-    public static let all: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin()]
+    public static let all: [any Plugin] = [DataValidationPlugin(), ModelEvaluationPlugin(), BehaviouralPlugin(), FairnessPlugin(), ExplainPlugin()]
 }

@@ -27,6 +27,7 @@ public enum HTMLReport {
             h += "<tr><td>\(escape(plugin.name))</td><td>\(badge(plugin.status))</td><td>\(c(.pass))</td><td>\(c(.warn))</td><td>\(c(.fail))</td><td>\(c(.error))</td><td>\(c(.skip))</td></tr>\n"
         }
         h += "</tbody></table>\n"
+        if let changed = WhatChanged(report) { h += whatChanged(changed) }
         let attention = Presentation.ordered(checks.filter { $0.status >= .warn })
         if !attention.isEmpty {
             h += "<h2>Needs attention</h2>\n"
@@ -102,6 +103,41 @@ public enum HTMLReport {
             h += "</tbody></table>\n"
         }
         return h + "</section>\n"
+    }
+
+    /// What the PR changed and why: data lines, flips, slices, attributions, label issues.
+    static func whatChanged(_ changed: WhatChanged) -> String {
+        var h = "<h2>What changed</h2>\n<ul class=\"changed\">\n"
+        for (file, summary) in changed.data { h += "<li><code>\(escape(file))</code>: \(escape(summary))</li>\n" }
+        if let flips = changed.flips {
+            h += "<li>\(badge(flips.status)) Negative flip rate \(escape(WhatChanged.rate(flips)))"
+            h += flips.tolerance.map { " (error grew by more than \(escape(NumberText.number($0))))" } ?? ""
+            h += "</li>\n"
+        }
+        if let issues = changed.labelIssues { h += "<li>\(badge(issues.status)) \(escape(issues.message))</li>\n" }
+        h += "</ul>\n"
+        if let flips = changed.flips, flips.tolerance == nil {
+            h += "<table><thead><tr><th></th><th>candidate right</th><th>candidate wrong</th></tr></thead><tbody>"
+            h += "<tr><th>baseline right</th><td>\(flips.bothRight)</td><td>\(flips.broken)</td></tr>"
+            h += "<tr><th>baseline wrong</th><td>\(flips.fixed)</td><td>\(flips.bothWrong)</td></tr></tbody></table>\n"
+        }
+        if !changed.slices.isEmpty {
+            h += "<details open><summary>Where the candidate got worse</summary><table><thead><tr><th>slice</th><th>rows</th><th>baseline</th><th>candidate</th>"
+            h += "<th>\(escape(changed.loss ?? "loss")) a row (95% CI)</th></tr></thead><tbody>\n"
+            for slice in changed.slices {
+                h += "<tr><td>\(escape(slice.text))</td><td>\(slice.rows)</td><td>\(escape(slice.metric)) \(escape(NumberText.number(slice.baseline, .fine)))</td>"
+                h += "<td>\(escape(NumberText.number(slice.candidate, .fine)))</td><td>\(escape(WhatChanged.interval(slice)))</td></tr>\n"
+            }
+            h += "</tbody></table></details>\n"
+        }
+        if let attribution = changed.attribution, !attribution.features.isEmpty {
+            h += "<details open><summary>Which features the models lean on (ranking shift \(escape(NumberText.number(attribution.shift))), 1 − nDCG)</summary>\n"
+            h += barChart(labels: attribution.features.map(\.name),
+                          series: [("baseline", attribution.features.map(\.baseline)), ("candidate", attribution.features.map(\.candidate))],
+                          unit: "mean |contribution|")
+            h += "</details>\n"
+        }
+        return h
     }
 
     /// Grouped vertical bars, one group a label, one colour a series.

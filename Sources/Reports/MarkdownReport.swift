@@ -35,6 +35,7 @@ public enum MarkdownReport {
         md += "\n"
 
         if let chart = metricsChart(report) { md += chart + "\n" }
+        if let changed = WhatChanged(report) { md += whatChanged(changed, folded: !includeDetails) }
 
         let attention = Presentation.ordered(checks.filter { $0.status >= .warn })
         if !attention.isEmpty {
@@ -95,6 +96,54 @@ public enum MarkdownReport {
         guard case .object(let members) = check.details, !members.isEmpty else { return nil }
         let json = JSONEncoding.encode(check.details)
         return block("json", String(json.prefix(4000)) + (json.count > 4000 ? "\n…" : ""))
+    }
+
+    /// What the PR changed and why the checks came out as they did: data lines first, the
+    /// model's change folded below them (all of it folded when space is short).
+    static func whatChanged(_ changed: WhatChanged, folded: Bool) -> String {
+        var md = "### What changed\n\n"
+        for (file, summary) in changed.data {
+            md += "- \(code(file)): \(escape(String(summary.prefix(1200))))\n"
+        }
+        if let flips = changed.flips {
+            md += "- \(Presentation.icon(flips.status)) Negative flip rate \(WhatChanged.rate(flips))"
+            md += flips.tolerance.map { " (error grew by more than \(NumberText.number($0)))" } ?? ""
+            md += "\n"
+        }
+        if let top = changed.slices.first {
+            md += "- Worse most where \(escape(top.text)) (\(top.rows) rows: \(top.metric) \(NumberText.number(top.baseline, .fine)) → \(NumberText.number(top.candidate, .fine)))\n"
+        }
+        if let attribution = changed.attribution, let first = attribution.features.first {
+            md += "- \(Presentation.icon(attribution.status)) Leans most on \(code(first.name)); ranking shift \(NumberText.number(attribution.shift)) (1 − nDCG)\n"
+        }
+        if let issues = changed.labelIssues {
+            md += "- \(Presentation.icon(issues.status)) \(escape(String(issues.message.prefix(600))))\n"
+        }
+        md += "\n"
+        guard !folded else { return md }
+        if let flips = changed.flips, flips.tolerance == nil {
+            md += "<details><summary>Flip table</summary>\n\n| | candidate right | candidate wrong |\n|---|--:|--:|\n"
+            md += "| **baseline right** | \(flips.bothRight) | \(flips.broken) |\n| **baseline wrong** | \(flips.fixed) | \(flips.bothWrong) |\n\n</details>\n\n"
+        }
+        if !changed.slices.isEmpty {
+            md += "<details><summary>Where the candidate got worse (\(changed.slices.count) slices)</summary>\n\n"
+            md += "| slice | rows | baseline | candidate | \(escape(changed.loss ?? "loss")) a row (95% CI) |\n|---|--:|--:|--:|--:|\n"
+            for slice in changed.slices {
+                md += "| \(escape(slice.text)) | \(slice.rows) | \(slice.metric) \(NumberText.number(slice.baseline, .fine)) | \(NumberText.number(slice.candidate, .fine)) | \(WhatChanged.interval(slice)) |\n"
+            }
+            md += "\n</details>\n\n"
+        }
+        if let attribution = changed.attribution, !attribution.features.isEmpty {
+            let features = attribution.features
+            let top = max(features.map { max($0.baseline, $0.candidate) }.max() ?? 1, 1e-9) * 1.1
+            md += "<details><summary>Which features the models lean on</summary>\n\n"
+            md += "```mermaid\nxychart-beta\n    title \"Mean |contribution| (bars: candidate, line: baseline)\"\n"
+            md += "    x-axis [" + features.map { "\"" + label($0.name) + "\"" }.joined(separator: ", ") + "]\n"
+            md += "    y-axis 0 --> \(Presentation.number(top))\n"
+            md += "    bar [" + features.map { Presentation.number($0.candidate) }.joined(separator: ", ") + "]\n"
+            md += "    line [" + features.map { Presentation.number($0.baseline) }.joined(separator: ", ") + "]\n```\n\n</details>\n\n"
+        }
+        return md
     }
 
     /// The model's metrics on head's holdout, baseline model as a line and candidate as bars

@@ -1,0 +1,100 @@
+import GateKit
+
+/// The rows of one file at the baseline and at head, matched by content: a row is kept when
+/// head has a row with the same values in the columns both sides have (renamed columns under
+/// their new names), added when only head has it, removed when only the baseline did. Matching
+/// counts duplicates: two identical rows at the baseline and one at head are one kept and one
+/// removed. Order does not matter, so a PR that sorts or reorders a file changes nothing here.
+///
+/// An added and a removed row that differ in one column only are one edited row: relabelled
+/// when that column is the target. The target is tried first, then each other column; when
+/// more than `editSearchLimit` rows are unmatched, only the target is tried, so the cost stays
+/// rows × columns.
+struct RowMatching {
+    struct Edit {
+        let head: Int
+        let baseline: Int
+        /// The column that differs, as head names it.
+        let column: String
+    }
+
+    static let editSearchLimit = 200_000
+
+    /// Row indices at head with no match at the baseline.
+    let added: [Int]
+    /// Row indices at the baseline with no match at head.
+    let removed: [Int]
+    /// Matched rows: their indices at head and at the baseline, in head's order.
+    let keptHead: [Int]
+    let keptBaseline: [Int]
+    /// Columns compared, as head names them (baseline name when renamed).
+    let columns: [(head: String, baseline: String)]
+    /// Each head row's content key, for choosing rows by content.
+    let headKeys: [UInt64]
+    /// Rows edited in one column, in head's order.
+    let edited: [Edit]
+
+    init(baseline: Table, head: Table, renames: [RenameDetection.Rename], target: String?) {
+        let renamed = Dictionary(renames.map { ($0.new, $0.old) }, uniquingKeysWith: { a, _ in a })
+        let baselineNames = Set(baseline.columnNames)
+        columns = head.columnNames.compactMap { name in
+            let old = renamed[name] ?? name
+            return baselineNames.contains(old) ? (name, old) : nil
+        }
+        let headKeys = RowHashing.hashes(head, columns: columns.map(\.head))
+        let baselineKeys = RowHashing.hashes(baseline, columns: columns.map(\.baseline))
+        self.headKeys = headKeys
+        // Sort both sides by (key, row) and walk them together: n log n, no hash table per row.
+        let headOrder = headKeys.indices.sorted { (headKeys[$0], $0) < (headKeys[$1], $1) }
+        let baselineOrder = baselineKeys.indices.sorted { (baselineKeys[$0], $0) < (baselineKeys[$1], $1) }
+        var added: [Int] = [], removed: [Int] = [], kept: [(Int, Int)] = []
+        var i = 0, j = 0
+        while i < headOrder.count || j < baselineOrder.count {
+            if j == baselineOrder.count || (i < headOrder.count && headKeys[headOrder[i]] < baselineKeys[baselineOrder[j]]) {
+                added.append(headOrder[i]); i += 1
+            } else if i == headOrder.count || baselineKeys[baselineOrder[j]] < headKeys[headOrder[i]] {
+                removed.append(baselineOrder[j]); j += 1
+            } else {
+                kept.append((headOrder[i], baselineOrder[j])); i += 1; j += 1
+            }
+        }
+        kept.sort { $0.0 < $1.0 }
+        // Edits: an added and a removed row equal in every column but one.
+        var edits: [Edit] = []
+        let columns = self.columns
+        let order = columns.filter { $0.head == target } + (added.count + removed.count <= Self.editSearchLimit ? columns.filter { $0.head != target } : [])
+        for column in order where !added.isEmpty && !removed.isEmpty && columns.count > 1 {
+            let others = columns.filter { $0.head != column.head }
+            let headKeys = RowHashing.hashes(head.rows(added), columns: others.map(\.head))
+            let baselineKeys = RowHashing.hashes(baseline.rows(removed), columns: others.map(\.baseline))
+            let pairs = Self.match(headKeys, baselineKeys)
+            guard !pairs.isEmpty else { continue }
+            var headMatched = [Bool](repeating: false, count: added.count), baselineMatched = [Bool](repeating: false, count: removed.count)
+            for (h, b) in pairs {
+                edits.append(Edit(head: added[h], baseline: removed[b], column: column.head))
+                headMatched[h] = true
+                baselineMatched[b] = true
+            }
+            added = added.indices.filter { !headMatched[$0] }.map { added[$0] }
+            removed = removed.indices.filter { !baselineMatched[$0] }.map { removed[$0] }
+        }
+        edited = edits.sorted { $0.head < $1.head }
+        self.added = added.sorted()
+        self.removed = removed.sorted()
+        keptHead = kept.map(\.0)
+        keptBaseline = kept.map(\.1)
+    }
+
+    /// Pairs (i, j) with a[i] == b[j], each index used once: sort both and walk them together.
+    static func match(_ a: [UInt64], _ b: [UInt64]) -> [(Int, Int)] {
+        let aOrder = a.indices.sorted { (a[$0], $0) < (a[$1], $1) }
+        let bOrder = b.indices.sorted { (b[$0], $0) < (b[$1], $1) }
+        var pairs: [(Int, Int)] = []
+        var i = 0, j = 0
+        while i < aOrder.count, j < bOrder.count {
+            let x = a[aOrder[i]], y = b[bOrder[j]]
+            if x < y { i += 1 } else if y < x { j += 1 } else { pairs.append((aOrder[i], bOrder[j])); i += 1; j += 1 }
+        }
+        return pairs
+    }
+}
