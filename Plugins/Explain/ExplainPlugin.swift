@@ -19,7 +19,7 @@ public struct ExplainPlugin: Plugin {
         CheckDescription("attribution-shift", "mean |contribution| per feature (exact TreeSHAP, exact linear contributions) for both models and 1 − nDCG of the baseline's ranking under the candidate's; fails above attribution.max_shift (off by default)",
                          examples: [.init("explain-flip-limit", "attribution-shift", .fail), .init("model-clean", "attribution-shift", .pass)]),
         CheckDescription("label-issues", "added training rows whose label looks wrong by confident learning on out-of-fold probabilities; fails above label_issues.max_fraction (off by default)",
-                         examples: [.init("explain-flipped-added", "label-issues", .fail), .init("model-clean", "label-issues", .skip)]),
+                         examples: [.init("explain-flipped-added", "label-issues", .fail), .init("model-clean", "label-issues", .pass)]),
     ]
 
     public init() {}

@@ -97,8 +97,7 @@ struct LabelIssues {
     var fraction: Double { examined == 0 ? 0 : Double(issues.count) / Double(examined) }
 
     func check(path: String, label: String, policy: ExplainPolicy.LabelIssues, examples: Int, strict: Bool) -> CheckResult {
-        let which = addedOnly ? "added" : ""
-        var message = "\(issues.count) of \(examined) \(which.isEmpty ? "" : "added ")labelled rows of \(path) have a label that looks wrong "
+        var message = "\(issues.count) of \(examined) labelled rows \(addedOnly ? "the PR added or edited in" : "of") \(path) have a label that looks wrong "
             + "(\(NumberText.percent(fraction)); confident learning on \(folds)-fold out-of-fold probabilities over \(poolRows) rows)"
         let shown = issues.prefix(examples).map { "line \($0.row + 2): \($0.given), the models say \($0.suggested) (\(NumberText.percent($0.probability)))" }
         if !shown.isEmpty { message += ": " + shown.joined(separator: "; ") }

@@ -114,6 +114,7 @@ public enum HTMLReport {
             h += flips.tolerance.map { " (error grew by more than \(escape(NumberText.number($0))))" } ?? ""
             h += "</li>\n"
         }
+        if let why = changed.notCompared { h += "<li>\(badge(.skip)) Models not compared row by row: \(escape(why))</li>\n" }
         if let issues = changed.labelIssues { h += "<li>\(badge(issues.status)) \(escape(issues.message))</li>\n" }
         h += "</ul>\n"
         if let flips = changed.flips, flips.tolerance == nil {

@@ -110,6 +110,7 @@ public enum MarkdownReport {
             md += flips.tolerance.map { " (error grew by more than \(NumberText.number($0)))" } ?? ""
             md += "\n"
         }
+        if let why = changed.notCompared { md += "- ⏭️ Models not compared row by row: \(escape(why))\n" }
         if let top = changed.slices.first {
             md += "- Worse most where \(escape(top.text)) (\(top.rows) rows: \(top.metric) \(NumberText.number(top.baseline, .fine)) → \(NumberText.number(top.candidate, .fine)))\n"
         }

@@ -34,8 +34,8 @@ struct WhatChanged {
     let loss: String?
     let attribution: Attribution?
     let labelIssues: (message: String, status: Status)?
-    /// Checks of the plugin that could not run, with why (a skip's message).
-    let skipped: [String]
+    /// Why the two models were not compared, when they were not (negative-flips' skip).
+    let notCompared: String?
 
     init?(_ report: GateReport) {
         guard let plugin = report.plugins.first(where: { $0.name == "explain" }), !plugin.checks.isEmpty else { return nil }
@@ -43,7 +43,7 @@ struct WhatChanged {
         data = plugin.checks.filter { $0.id.hasPrefix("explain/data-change/") && $0.status != .skip }.map { check in
             (check.details["file"]?.stringValue ?? check.localID, check.message)
         }
-        skipped = plugin.checks.filter { $0.status == .skip }.map { "\($0.localID): \($0.message)" }
+        notCompared = check("negative-flips").flatMap { $0.status == .skip ? $0.message : nil }
         if let c = check("negative-flips"), c.status != .skip, let d = Optional(c.details) {
             let n = { (key: String) in Int(d[key]?.numberValue ?? 0) }
             flips = Flips(bothRight: n("both_right"), bothWrong: n("both_wrong"), fixed: n("fixed"), broken: n("broken"),
