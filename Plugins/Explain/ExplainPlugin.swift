@@ -1,3 +1,4 @@
+import Foundation
 import GateKit
 import ModelRuns
 import Training
@@ -28,10 +29,20 @@ public struct ExplainPlugin: Plugin {
 
     public func run(_ context: PluginContext) -> [CheckResult] {
         guard let config = context.head.configuration else { return [] }
-        let explanation = Explanation(context: context, config: config, policy: settings(context.policy))
-        var results = explanation.dataChange()
-        results += explanation.modelChange()
-        results.append(explanation.labelIssues())
+        let clock = ContinuousClock()
+        var start = clock.now
+        /// Each section's time in the log, as the engine logs each plugin's.
+        func timed<T>(_ section: String, _ work: () -> T) -> T {
+            let result = work()
+            let elapsed = clock.now - start
+            context.log("explain: \(section) in \(NumberText.fixed(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), decimals: 2)) s")
+            start = clock.now
+            return result
+        }
+        let explanation = timed("data change") { Explanation(context: context, config: config, policy: settings(context.policy)) }
+        var results = timed("data change") { explanation.dataChange() }
+        results += timed("flips, slices and attributions") { explanation.modelChange() }
+        results.append(timed("label issues") { explanation.labelIssues() })
         return results
     }
 }
