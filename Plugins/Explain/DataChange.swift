@@ -14,13 +14,22 @@ struct DataChange {
     let describable: Set<String>
     let examples: Int
 
-    init(key: String, path: String, baseline: Table, head: Table, target: String, ignored: Set<String>, examples: Int) {
+    /// - Parameter fingerprints: when either side's file is larger than memory and the tables are
+    ///   samples, each whole file's row fingerprints over the columns both have (`fingerprints`
+    ///   is given those columns and returns the two arrays), for exact counts.
+    init(key: String, path: String, baseline: Table, head: Table, target: String, ignored: Set<String>, examples: Int,
+         fingerprints: (([(head: String, baseline: String)]) -> (baseline: [UInt64], head: [UInt64])?)? = nil) {
         self.key = key
         self.path = path
         self.baseline = baseline
         self.head = head
         renames = RenameDetection.renames(from: baseline, to: head)
-        matching = RowMatching(baseline: baseline, head: head, renames: renames, target: target)
+        if let fingerprints, let whole = fingerprints(RowMatching.commonColumns(baseline: baseline, head: head, renames: renames)) {
+            matching = RowMatching(baselineSample: baseline, headSample: head, renames: renames,
+                                   baselineFingerprints: whole.baseline, headFingerprints: whole.head)
+        } else {
+            matching = RowMatching(baseline: baseline, head: head, renames: renames, target: target)
+        }
         describable = Set(matching.columns.map(\.head)).subtracting(ignored)
         self.examples = examples
     }
@@ -50,7 +59,13 @@ struct DataChange {
     func check(id: String, baselineLabel: String, headLabel: String, sampled: String?) -> CheckResult {
         let added = matching.added.isEmpty ? nil : self.added
         let removed = matching.removed.isEmpty ? nil : self.removed
-        var parts = ["\(matching.keptHead.count) rows kept, \(matching.edited.count) edited, \(matching.added.count) added, \(matching.removed.count) removed"]
+        var parts: [String]
+        if let exact = matching.exact {
+            parts = ["\(exact.kept) rows kept, \(exact.added) added, \(exact.removed) removed (every row counted; edits are not told apart "
+                     + "from added and removed rows, and the rows below are those of the seeded samples: \(head.rowCount) at head, \(baseline.rowCount) at the baseline)"]
+        } else {
+            parts = ["\(matching.keptHead.count) rows kept, \(matching.edited.count) edited, \(matching.added.count) added, \(matching.removed.count) removed"]
+        }
         let edits = editsByColumn()
         if !edits.isEmpty {
             parts.append("\(matching.edited.count) edited row\(matching.edited.count == 1 ? "" : "s"): " + edits.prefix(3).map { edit in
@@ -68,9 +83,12 @@ struct DataChange {
 
         var details: [(String, JSONValue)] = [
             ("file", .string(path)),
-            ("baseline_rows", .number(Double(baseline.rowCount))), ("head_rows", .number(Double(head.rowCount))),
-            ("kept", .number(Double(matching.keptHead.count))), ("added", .number(Double(matching.added.count))),
-            ("removed", .number(Double(matching.removed.count))), ("edited", .number(Double(matching.edited.count))),
+            ("baseline_rows", .number(Double(matching.exact.map { $0.kept + $0.removed } ?? baseline.rowCount))),
+            ("head_rows", .number(Double(matching.exact.map { $0.kept + $0.added } ?? head.rowCount))),
+            ("sampled", .bool(matching.exact != nil)),
+            ("kept", .number(Double(matching.exact?.kept ?? matching.keptHead.count))),
+            ("added", .number(Double(matching.exact?.added ?? matching.added.count))),
+            ("removed", .number(Double(matching.exact?.removed ?? matching.removed.count))), ("edited", .number(Double(matching.edited.count))),
             ("matched_on", .array(matching.columns.map { .string($0.head) })),
         ]
         if !edits.isEmpty {

@@ -29,21 +29,27 @@ public struct ExplainPlugin: Plugin {
 
     public func run(_ context: PluginContext) -> [CheckResult] {
         guard let config = context.head.configuration else { return [] }
-        let clock = ContinuousClock()
-        var start = clock.now
-        /// Each section's time in the log, as the engine logs each plugin's.
-        func timed<T>(_ section: String, _ work: () -> T) -> T {
-            let result = work()
-            let elapsed = clock.now - start
-            context.log("explain: \(section) in \(NumberText.fixed(Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), decimals: 2)) s")
-            start = clock.now
-            return result
-        }
-        let explanation = timed("data change") { Explanation(context: context, config: config, policy: settings(context.policy)) }
-        var results = timed("data change") { explanation.dataChange() }
-        results += timed("flips, slices and attributions") { explanation.modelChange() }
+        let timed = SectionTimer(log: context.log)
+        let explanation = timed("row matching") { Explanation(context: context, config: config, policy: settings(context.policy)) }
+        var results = timed("data change descriptions") { explanation.dataChange() }
+        results += explanation.modelChange(timed)
         results.append(timed("label issues") { explanation.labelIssues() })
         return results
+    }
+}
+
+/// Logs each section's time, as the engine logs each plugin's (`-v`), so a user sees where
+/// the plugin's time goes.
+struct SectionTimer {
+    let log: @Sendable (String) -> Void
+
+    func callAsFunction<T>(_ section: String, _ work: () -> T) -> T {
+        let start = ContinuousClock.now
+        let result = work()
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        log("explain: \(section) in \(NumberText.fixed(seconds, decimals: 2)) s")
+        return result
     }
 }
 
@@ -61,7 +67,8 @@ struct Explanation {
         self.policy = policy
         let ignored = Set(config.features.ignore + config.datetimeColumns)
         if let head = context.head.train, let baseline = context.baseline.train {
-            trainChange = DataChange(key: "train", path: config.data.train, baseline: baseline, head: head, target: config.target, ignored: ignored, examples: policy.examples)
+            trainChange = DataChange(key: "train", path: config.data.train, baseline: baseline, head: head, target: config.target, ignored: ignored,
+                                     examples: policy.examples, fingerprints: Self.fingerprints("train", context))
         } else {
             trainChange = nil
         }
@@ -84,38 +91,60 @@ struct Explanation {
                 results.append(CheckResult(id: id, status: .skip, title: "What changed in \(path)", message: "\(path) is unchanged"))
                 continue
             }
-            let change = key == "train" ? trainChange! : DataChange(key: key, path: path, baseline: baseline, head: head, target: config.target, ignored: ignored, examples: policy.examples)
-            let sampled = [context.baseline, context.head].compactMap { side in
-                side.streamed[key].map { "\(side.role.rawValue)'s file is larger than memory allows: counted on a seeded sample of \($0.sampledRows) of its \($0.rows) rows" }
-            }
-            results.append(change.check(id: id, baselineLabel: context.baseline.label(path), headLabel: context.head.label(path),
-                                        sampled: sampled.isEmpty ? nil : sampled.joined(separator: "; ")))
+            let change = key == "train" ? trainChange! : DataChange(key: key, path: path, baseline: baseline, head: head, target: config.target,
+                                                                     ignored: ignored, examples: policy.examples, fingerprints: Self.fingerprints(key, context))
+            results.append(change.check(id: id, baselineLabel: context.baseline.label(path), headLabel: context.head.label(path), sampled: nil))
         }
         return results
     }
 
+    /// For a file larger than memory at either side (the tables are then samples): every row's
+    /// fingerprint over the given columns, from one streaming pass of a streamed file or from the
+    /// table of one read whole. A malformed file stops the gate as data validation would.
+    static func fingerprints(_ key: String, _ context: PluginContext) -> (([(head: String, baseline: String)]) -> (baseline: [UInt64], head: [UInt64])?)? {
+        guard context.baseline.streamed[key] != nil || context.head.streamed[key] != nil else { return nil }
+        return { columns in
+            func whole(_ side: Side, _ names: [String]) -> [UInt64]? {
+                guard let file = side.streamed[key] else { return side.tables[key].map { RowHashing.hashes($0, columns: names) } }
+                var options = StreamingProfiler.Options()
+                options.declared = file.declared
+                options.hashColumns = names
+                do {
+                    return try StreamingProfiler.profile(path: file.path, delimiter: file.delimiter, jobs: context.jobs, options: options,
+                                                         source: file.label).rowHashes
+                } catch {
+                    context.malformedInput(error)
+                    return nil
+                }
+            }
+            guard let baseline = whole(context.baseline, columns.map(\.baseline)), let head = whole(context.head, columns.map(\.head)) else { return nil }
+            return (baseline, head)
+        }
+    }
+
     // MARK: What the model change is
 
-    func modelChange() -> [CheckResult] {
+    func modelChange(_ timed: SectionTimer) -> [CheckResult] {
         let ids = [("explain/negative-flips", "Rows the candidate now gets wrong"), ("explain/worse-slices", "Where the candidate got worse"),
                    ("explain/attribution-shift", "Which features the model leans on")]
         func skipped(_ why: String) -> [CheckResult] {
             ids.map { CheckResult(id: $0.0, status: .skip, title: $0.1, message: why) }
         }
         let run: ModelRun
-        do { run = try ModelRun.shared(context) } catch { return skipped("no models to explain: \(error.description)") }
+        do { run = try timed("models (shared with the other plugins)") { Result { () throws(ModelError) in try ModelRun.shared(context) } }.get() }
+        catch { return skipped("no models to explain: \(error.description)") }
         var results: [CheckResult] = []
         if let baseline = run.baseline, run.paired {
             let outcomes = RowOutcomes(task: run.task, holdout: run.holdout, candidate: run.candidate, baseline: baseline)
-            results.append(flips(outcomes, run: run))
-            results.append(worseSlices(outcomes, run: run))
+            results.append(timed("flips") { flips(outcomes, run: run) })
+            results.append(timed("slices") { worseSlices(outcomes, run: run) })
         } else {
             let why = run.incomparable.map { "the two models cannot be compared on head's rows: \($0)" }
                 ?? (run.baseline == nil ? "no baseline model to compare with (the baseline has no training data or configuration)"
                                         : "the two sides' predictions are not of the same rows")
             results += skipped(why).prefix(2)
         }
-        results.append(attribution(run))
+        results.append(timed("attributions") { attribution(run) })
         return results
     }
 

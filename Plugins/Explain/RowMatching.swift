@@ -34,13 +34,42 @@ struct RowMatching {
     /// Rows edited in one column, in head's order.
     let edited: [Edit]
 
-    init(baseline: Table, head: Table, renames: [RenameDetection.Rename], target: String?) {
+    /// Exact counts when the tables are samples of files too large for memory, and every row's
+    /// fingerprint came from a streaming pass (`nil` when the tables are the whole files).
+    let exact: (kept: Int, added: Int, removed: Int)?
+
+    /// The columns both tables have, as head names them and as the baseline does.
+    static func commonColumns(baseline: Table, head: Table, renames: [RenameDetection.Rename]) -> [(head: String, baseline: String)] {
         let renamed = Dictionary(renames.map { ($0.new, $0.old) }, uniquingKeysWith: { a, _ in a })
         let baselineNames = Set(baseline.columnNames)
-        columns = head.columnNames.compactMap { name in
+        return head.columnNames.compactMap { name in
             let old = renamed[name] ?? name
             return baselineNames.contains(old) ? (name, old) : nil
         }
+    }
+
+    /// Samples of two files too large for memory, with every row's fingerprint over
+    /// `commonColumns` from a streaming pass: counts are exact; a sampled row is kept when the
+    /// other file holds its fingerprint, else added (removed). Edits are not told apart.
+    init(baselineSample baseline: Table, headSample head: Table, renames: [RenameDetection.Rename],
+         baselineFingerprints: [UInt64], headFingerprints: [UInt64]) {
+        columns = Self.commonColumns(baseline: baseline, head: head, renames: renames)
+        let kept = Self.match(headFingerprints, baselineFingerprints).count
+        exact = (kept, headFingerprints.count - kept, baselineFingerprints.count - kept)
+        let headKeys = RowHashing.hashes(head, columns: columns.map(\.head))
+        let baselineKeys = RowHashing.hashes(baseline, columns: columns.map(\.baseline))
+        self.headKeys = headKeys
+        let inBaseline = baselineFingerprints.sorted(), inHead = headFingerprints.sorted()
+        added = headKeys.indices.filter { !Self.contains(inBaseline, headKeys[$0]) }
+        keptHead = headKeys.indices.filter { Self.contains(inBaseline, headKeys[$0]) }
+        removed = baselineKeys.indices.filter { !Self.contains(inHead, baselineKeys[$0]) }
+        keptBaseline = baselineKeys.indices.filter { Self.contains(inHead, baselineKeys[$0]) }
+        edited = []
+    }
+
+    init(baseline: Table, head: Table, renames: [RenameDetection.Rename], target: String?) {
+        columns = Self.commonColumns(baseline: baseline, head: head, renames: renames)
+        exact = nil
         let headKeys = RowHashing.hashes(head, columns: columns.map(\.head))
         let baselineKeys = RowHashing.hashes(baseline, columns: columns.map(\.baseline))
         self.headKeys = headKeys
@@ -83,6 +112,12 @@ struct RowMatching {
         self.removed = removed.sorted()
         keptHead = kept.map(\.0)
         keptBaseline = kept.map(\.1)
+    }
+
+    static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
+        var low = 0, high = sorted.count
+        while low < high { let mid = (low + high) / 2; if sorted[mid] < key { low = mid + 1 } else { high = mid } }
+        return low < sorted.count && sorted[low] == key
     }
 
     /// Pairs (i, j) with a[i] == b[j], each index used once: sort both and walk them together.

@@ -61,6 +61,25 @@ import Testing
         #expect(text.contains("larger than the memory this run may use"))
     }
 
+    /// The explain plugin counts rows kept, added and removed exactly when a file is larger than
+    /// memory (every row's fingerprint from a streaming pass), and describes them on the samples.
+    @Test func explainCountsEveryRowOfAStreamedFile() throws {
+        let temp = try TemporaryDirectory("stream")
+        let built = try Scenario.named("explain-removed-slice").build(at: temp.child("repo"), options: .init(alsoLFS: ["data/train.csv"]))
+        let whole = try MLGateBinary.run(["check", "--base", "origin/main", "--only", "explain", "--json", temp.child("whole.json")], in: built.path)
+        let streamed = try MLGateBinary.run(["check", "--base", "origin/main", "--only", "explain", "--memory-limit", "64K",
+                                             "--json", temp.child("streamed.json")], in: built.path)
+        #expect(whole.status != 2 && streamed.status != 2, "\(streamed.stderr)")
+        let a = try #require(try checks(temp.child("whole.json"))["explain/data-change/train"]?["details"] as? [String: Any])
+        let b = try #require(try checks(temp.child("streamed.json"))["explain/data-change/train"]?["details"] as? [String: Any])
+        for key in ["kept", "added", "removed", "baseline_rows", "head_rows"] {
+            #expect((a[key] as? Double) == (b[key] as? Double), "\(key)")
+        }
+        #expect((b["removed"] as? Double) == 366 && (b["sampled"] as? Bool) == true && (a["sampled"] as? Bool) == false)
+        let message = try #require(try checks(temp.child("streamed.json"))["explain/data-change/train"]?["message"] as? String)
+        #expect(message.contains("every row counted") && message.contains("with credit_score ≤"), "\(message)")
+    }
+
     /// A streamed file is parsed only while the data checks read it; a malformed one still stops
     /// the gate with exit 2 and the line the whole-file reader names.
     @Test func aMalformedStreamedFileStopsTheGateAsOneReadWholeDoes() throws {
