@@ -60,13 +60,16 @@ struct Explanation {
     let policy: ExplainPolicy
     /// The training file's change, shared by the data section and the label issues.
     let trainChange: DataChange?
+    /// The training file's blob is the same at both sides: nothing was added, nothing to match.
+    let trainUnchanged: Bool
 
     init(context: PluginContext, config: Configuration, policy: ExplainPolicy) {
         self.context = context
         self.config = config
         self.policy = policy
         let ignored = Set(config.features.ignore + config.datetimeColumns)
-        if let head = context.head.train, let baseline = context.baseline.train {
+        trainUnchanged = Self.unchanged("train", context)
+        if !trainUnchanged, let head = context.head.train, let baseline = context.baseline.train {
             trainChange = DataChange(key: "train", path: config.data.train, baseline: baseline, head: head, target: config.target, ignored: ignored,
                                      examples: policy.examples, fingerprints: Self.fingerprints("train", context))
         } else {
@@ -87,7 +90,7 @@ struct Explanation {
                                            message: "the baseline has no \(path): all \(head.rowCount) rows are new"))
                 continue
             }
-            if let before = context.baseline.contentHashes[key], before == context.head.contentHashes[key] {
+            if Self.unchanged(key, context) {
                 results.append(CheckResult(id: id, status: .skip, title: "What changed in \(path)", message: "\(path) is unchanged"))
                 continue
             }
@@ -96,6 +99,12 @@ struct Explanation {
             results.append(change.check(id: id, baselineLabel: context.baseline.label(path), headLabel: context.head.label(path), sampled: nil))
         }
         return results
+    }
+
+    /// Whether a data file's content is the same at both sides (git's blob ids agree).
+    static func unchanged(_ key: String, _ context: PluginContext) -> Bool {
+        guard let before = context.baseline.contentHashes[key] else { return false }
+        return before == context.head.contentHashes[key]
     }
 
     /// For a file larger than memory at either side (the tables are then samples): every row's
@@ -234,6 +243,9 @@ struct Explanation {
         let id = "explain/label-issues", title = "Labels that look wrong"
         guard let train = context.head.train else {
             return CheckResult(id: id, status: .skip, title: title, message: "head has no training data")
+        }
+        guard !trainUnchanged else {
+            return CheckResult(id: id, status: .skip, title: title, message: "\(config.data.train) is unchanged: the PR adds no labels to check")
         }
         let task: LearningTask
         do { task = try LearningTask(configuration: config, train: train) } catch {

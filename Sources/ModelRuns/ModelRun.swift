@@ -3,7 +3,7 @@ import GateKit
 import Training
 
 /// The candidate and baseline models of one gate run (or the repository's own predictions),
-/// scored on head's holdout: what model evaluation, behavioural and fairness checks judge.
+/// scored on head's holdout: what model evaluation, behavioural, fairness and explain checks judge.
 ///
 /// Models go through the run's cache, so the plugins that need them train each once, and a
 /// later run with the same data, settings and seed trains neither.

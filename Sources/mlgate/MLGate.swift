@@ -13,7 +13,7 @@ struct MLGate: ParsableCommand {
         discussion: """
         mlgate compares a pull request's head with its baseline (the merge-base with the target \
         branch), reads data and config straight from git, runs data-validation, model-evaluation, \
-        behavioural and fairness checks, and writes JUnit, Markdown and JSON reports.
+        behavioural and fairness checks, explains what changed, and writes JUnit, Markdown, JSON and HTML reports.
 
         Exit status: 0 every check passed, warned or was skipped; 1 a check failed or could not be \
         computed; 2 the gate could not run as asked (the message says why and how to fix it).
