@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "XMLWriting", "GateKit"]),
         .testTarget(name: "ModelEvaluationTests", dependencies: ["ModelEvaluation", "ModelRuns", "GateKit", "Training"]),
         .testTarget(name: "BehaviouralTests", dependencies: ["Behavioural", "GateKit"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "ModelRuns", "GateKit"]),
         .testTarget(name: "FairnessTests", dependencies: ["Fairness", "GateKit"], exclude: ["Reference"]),
         .testTarget(name: "DataValidationTests", dependencies: ["DataValidation", "GateKit", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
