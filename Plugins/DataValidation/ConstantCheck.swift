@@ -9,7 +9,8 @@ struct ConstantCheck {
     let column: ColumnData
 
     func result() -> CheckResult? {
-        guard let baseline = input.baselineColumn(column) else { return nil }
+        // The cheap test first: only a constant column needs its values counted.
+        guard column.isSingleValued, let baseline = input.baselineColumn(column), !baseline.isSingleValued else { return nil }
         let head = column.categoricalProfile, before = baseline.categoricalProfile
         let id = "data-validation/constant/\(column.name)", title = "Values of \(column.name)"
         let details: JSONValue = .object([("head_distinct", .number(Double(head.distinct))), ("baseline_distinct", .number(Double(before.distinct)))])

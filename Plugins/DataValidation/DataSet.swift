@@ -101,6 +101,28 @@ indirect enum ColumnData: Sendable {
         }
     }
 
+    /// Whether every present value is the same one (false for a column without values): one
+    /// pass with no allocation — a numeric column's extremes agree, or a categorical column uses
+    /// one code — where a full category profile of a million-valued column costs a dictionary.
+    var isSingleValued: Bool {
+        switch self {
+        case .memory(let column):
+            switch column.storage {
+            case .numeric:
+                let (low, high) = extremes
+                return low == high
+            case .categorical(let codes, _):
+                var seen: Int32 = -1
+                for code in codes where code >= 0 {
+                    if seen < 0 { seen = code } else if code != seen { return false }
+                }
+                return seen >= 0
+            }
+        case .stream(let summary):
+            return summary.distinct == 1
+        }
+    }
+
     /// Smallest and largest value; NaN for a column without values.
     var extremes: (low: Double, high: Double) {
         switch self {
