@@ -23,7 +23,7 @@ let package = Package(
         // The graph is a line: Tabular → Training / GateKit → Plugins → mlgate, with the Engine
         // (GateKit + GitRepository, knowing no plugin) and Reports (XMLWriting) joining at mlgate,
         // whose registry lists the plugins.
-        .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib"]),
+        .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Tabular", dependencies: ["CZlib"]),
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular", .product(name: "Crypto", package: "swift-crypto")]),

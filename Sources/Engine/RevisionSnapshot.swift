@@ -36,6 +36,13 @@ struct RevisionSnapshot {
         }
     }
 
+    /// A content id of `path` at this side without hashing its bytes: its blob id at a commit
+    /// (an LFS file's pointer names its content too); nil in the working tree, whose files have none.
+    func contentID(_ path: String) throws(GateError) -> String? {
+        guard case .commit(let id) = source else { return nil }
+        do { return try repository.objectID(of: path, at: id)?.hex } catch { throw .git(error) }
+    }
+
     /// How messages name this side.
     var label: String { "\(revision) (\(commit.short.prefix(8)))" }
 }

@@ -7,10 +7,12 @@ public struct LFSPointer: Equatable, Sendable {
     public let size: Int
 
     static let header = Array("version https://git-lfs.github.com/spec/v1\n".utf8)
+    /// Pointers are under 1 KiB by spec: a larger blob is never one.
+    public static let maximumSize = 1024
 
     /// Parses `bytes` as a pointer; nil when they are not one. Pointers are under 1 KiB by spec.
     public init?(_ bytes: [UInt8]) {
-        guard bytes.count < 1024, bytes.starts(with: Self.header),
+        guard bytes.count < Self.maximumSize, bytes.starts(with: Self.header),
               let text = String(validating: bytes, as: UTF8.self) else { return nil }
         var oid: String?
         var size: Int?

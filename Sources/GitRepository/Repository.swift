@@ -141,6 +141,22 @@ public final class Repository {
         return ObjectID(git_tree_entry_id(entry).pointee)
     }
 
+    /// The size of blob `id` from its object header, without inflating its content; nil when it
+    /// is not a blob.
+    public func blobSize(_ id: ObjectID) throws(GitError) -> Int? {
+        if let header = try LooseObject.header(id, objectsDirectory: commonDirectory + "objects") {
+            return header.type == "blob" ? header.size : nil
+        }
+        var odb: OpaquePointer?
+        try check("git_repository_odb", git_repository_odb(&odb, handle))
+        defer { git_odb_free(odb) }
+        var length = 0
+        var type = GIT_OBJECT_INVALID
+        var oid = id.raw
+        try check("git_odb_read_header", git_odb_read_header(&length, &type, odb, &oid))
+        return type == GIT_OBJECT_BLOB ? length : nil
+    }
+
     /// The content of `path` at `commit`, following a Git LFS pointer to its local object.
     ///
     /// - Throws: `GitError.lfsObjectMissing` when the pointer's object was never pulled.
@@ -153,7 +169,10 @@ public final class Repository {
     /// object of a Git LFS pointer, with its size and LFS id; nil for content that lives only
     /// in git's object database (or is absent).
     public func diskFile(_ path: String, at commit: ObjectID) throws(GitError) -> (path: String, size: Int, id: String)? {
-        guard let bytes = try blob(path, at: commit), let pointer = LFSPointer(bytes) else { return nil }
+        // A pointer is under 1 KiB: a data file's blob is read here only when it could be one,
+        // never inflated twice (once to look, once to read).
+        guard let id = try objectID(of: path, at: commit), let size = try blobSize(id), size < LFSPointer.maximumSize,
+              let bytes = try blob(path, at: commit), let pointer = LFSPointer(bytes) else { return nil }
         return try lfsObject(pointer, path: path)
     }
 
