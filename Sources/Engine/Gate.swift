@@ -4,7 +4,7 @@ import GitRepository
 
 /// Runs the gate: resolves the revisions, loads both sides, applies the trusted policy,
 /// runs the plugins and gathers one report.
-public struct Gate {
+public struct Gate: Sendable {
     public static let version = "0.1.0"
     /// Where the configuration lives unless `--config` says otherwise.
     public static let defaultConfigPath = "mlgate.yml"
@@ -97,10 +97,25 @@ public struct Gate {
         let reading = Reading(jobs: options.jobs, memory: memory, seed: seed,
                               sampleForModels: selected.contains { $0.needs(in: review.policy).models })
         // Each side keeps its own data, features and model, under the trusted protected attributes.
-        let headSide = try loadSide(.head, snapshot: head, configuration: review.applyingPolicy(to: headConfig.configuration),
-                                    naming: headConfig.configuration, reading: reading, progress: progress)
-        let baselineSide = try loadSide(.baseline, snapshot: baseline, configuration: baselineConfig.map { review.applyingPolicy(to: $0.configuration) },
-                                        naming: baselineConfig?.configuration ?? headConfig.configuration, reading: reading, progress: progress)
+        // The two sides are read at once, the baseline through a repository handle of its own
+        // (libgit2 handles are not shared between threads), so one side's inflating overlaps the
+        // other's parsing.
+        let baselineRepository: Repository
+        do { baselineRepository = try Repository.discover(from: options.repository) } catch { throw .git(error) }
+        let baselineData = RevisionSnapshot(repository: baselineRepository, source: baseline.source, revision: baseline.revision, commit: baseline.commit)
+        let headConfiguration = review.applyingPolicy(to: headConfig.configuration)
+        let baselineConfiguration = baselineConfig.map { review.applyingPolicy(to: $0.configuration) }
+        let naming = (head: headConfig.configuration, baseline: baselineConfig?.configuration ?? headConfig.configuration)
+        let snapshots = Handoff((head, baselineData))
+        let loaded: [Result<Side, GateError>] = Parallel.map(2, jobs: 2) { index in
+            Result { () throws(GateError) in
+                index == 0
+                    ? try loadSide(.head, snapshot: snapshots.value.0, configuration: headConfiguration, naming: naming.head, reading: reading, progress: progress)
+                    : try loadSide(.baseline, snapshot: snapshots.value.1, configuration: baselineConfiguration, naming: naming.baseline,
+                                   reading: reading, progress: progress)
+            }
+        }
+        let headSide = try loaded[0].get(), baselineSide = try loaded[1].get()
 
         let changedPaths: [ChangedPath]
         do {
@@ -355,6 +370,13 @@ public struct Gate {
 
 /// The first malformed data file a plugin reported while reading it (plugins may run checks on
 /// several threads, hence the lock).
+/// A value handed to worker threads that each use their own part of it only (a repository
+/// handle per side), which the compiler cannot see.
+private struct Handoff<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 private final class MalformedInput: @unchecked Sendable {
     private let lock = NSLock()
     private var error: TabularError?
