@@ -93,10 +93,17 @@ struct Evaluation {
         let primary = policy.primary ?? defaults.primary
         let maxDrops = policy.maxDrop ?? [MetricBound(metric: primary, value: 0.01)]
         var results: [CheckResult] = []
-        for name in policy.metrics ?? defaults.metrics {
-            guard let metric = WeightedMetrics.Name(rawValue: name) else { continue }
-            results.append(judge(metric, candidate: candidate, baseline: baseline, id: "model-evaluation/\(name)",
-                                 title: "\(name) on head's holdout", maxDrops: maxDrops, notes: notes))
+        let metrics = (policy.metrics ?? defaults.metrics).compactMap(WeightedMetrics.Name.init(rawValue:))
+        // Every metric's interval from the same resamples of the holdout: one draw per resample.
+        let comparisons = metrics.compactMap { metric in
+            candidate.sample(metric).flatMap { c in baseline?.sample(metric).map { PairedBootstrap.Comparison(metric, candidate: c, baseline: $0) } }
+        }
+        let computed = PairedBootstrap.intervals(comparisons, paired: paired, resamples: policy.bootstrap,
+                                                 seed: context.seed ^ Mixing.mix64(0x4D45_5452_4943), jobs: context.jobs)
+        let intervals = Dictionary(zip(comparisons.map(\.metric), computed), uniquingKeysWith: { a, _ in a })
+        for metric in metrics {
+            results.append(judge(metric, candidate: candidate, baseline: baseline, id: "model-evaluation/\(metric.rawValue)",
+                                 title: "\(metric.rawValue) on head's holdout", maxDrops: maxDrops, notes: notes, interval: intervals[metric]))
         }
         if let metric = WeightedMetrics.Name(rawValue: primary) {
             for column in policy.slices { results += slices(column, metric: metric, maxDrops: maxDrops) }
@@ -104,13 +111,14 @@ struct Evaluation {
         return results
     }
 
+    /// - Parameter interval: the change's interval when it was computed with the other metrics'.
     private func judge(_ metric: WeightedMetrics.Name, candidate: ScoredHoldout, baseline: ScoredHoldout?, id: String, title: String,
-                       maxDrops: [MetricBound], notes: [(String, JSONValue)]) -> CheckResult {
+                       maxDrops: [MetricBound], notes: [(String, JSONValue)], interval computed: PairedBootstrap.Interval? = nil) -> CheckResult {
         guard let sample = candidate.sample(metric) else {
             return CheckResult(id: id, status: .error, title: title, message: "\(metric.rawValue) is not defined for a \(task.kind.rawValue) task; choose metrics that are")
         }
         let baseSample = baseline?.sample(metric)
-        let interval = baseSample.map {
+        let interval = computed ?? baseSample.map {
             PairedBootstrap.interval(metric, candidate: sample, baseline: $0, paired: paired, resamples: policy.bootstrap,
                                      seed: context.seed ^ Mixing.mix64(UInt64(id.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) })), jobs: context.jobs)
         }

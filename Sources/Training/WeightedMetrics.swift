@@ -26,12 +26,40 @@ public struct WeightedMetrics: Sendable {
     public let scores: [Double]
     /// Row indices by ascending score: the one sort the rank metrics need.
     private let ascending: [Int]
+    /// In that order: each row's index (narrow, for the gather of its weight), whether it is
+    /// positive, and whether it ends a run of tied scores — so a rank metric's pass reads two
+    /// arrays in order and one weight per row, with no score comparison.
+    private let sortedRows: [Int32]
+    private let sortedPositive: [Bool]
+    private let endsTie: [Bool]
+    /// Per-row terms computed once, so a resample's pass is a weighted sum with no `log` or
+    /// branch per row: the log loss term −log q of the true class, the squared error (Brier or
+    /// regression), the absolute error (regression), the calibration bin (ECE), and whether the
+    /// 0.5 threshold predicts positive.
+    private let logLossTerm: [Double]
+    private let squaredError: [Double]
+    private let absoluteError: [Double]
+    private let calibrationBin: [UInt8]
+    private let predictedPositive: [Bool]
 
     public init(labels: [Bool], probabilities: [Double]) {
         self.labels = labels
         self.truth = nil
         self.scores = probabilities
-        ascending = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
+        let ascending = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
+        self.ascending = ascending
+        sortedRows = ascending.map { Int32($0) }
+        sortedPositive = ascending.map { labels[$0] }
+        endsTie = ascending.indices.map { j in j == ascending.count - 1 || probabilities[ascending[j + 1]] != probabilities[ascending[j]] }
+        let eps = Double.ulpOfOne
+        logLossTerm = zip(labels, probabilities).map { label, p in
+            let q = min(max(p, eps), 1 - eps)
+            return -(label ? log(q) : log(1 - q))
+        }
+        squaredError = zip(labels, probabilities).map { label, p in let e = p - (label ? 1 : 0); return e * e }
+        absoluteError = []
+        calibrationBin = probabilities.map { UInt8(min(9, max(0, Int($0 * 10)))) }
+        predictedPositive = probabilities.map { $0 >= 0.5 }
     }
 
     public init(truth: [Double], predictions: [Double]) {
@@ -39,9 +67,22 @@ public struct WeightedMetrics: Sendable {
         self.truth = truth
         self.scores = predictions
         ascending = []
+        sortedRows = []
+        sortedPositive = []
+        endsTie = []
+        squaredError = zip(truth, predictions).map { t, p in let e = t - p; return e * e }
+        absoluteError = zip(truth, predictions).map { t, p in abs(t - p) }
+        logLossTerm = []
+        calibrationBin = []
+        predictedPositive = []
     }
 
     public var count: Int { scores.count }
+
+    /// Whether `other` holds the same rows' scores (a copy of this sample): then one pass serves both.
+    func isSameSample(_ other: WeightedMetrics) -> Bool {
+        scores.withUnsafeBufferPointer { a in other.scores.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress && a.count == b.count } }
+    }
 
     /// The rows at `indices` as a sample of their own (for slices).
     public func subset(_ indices: [Int]) -> WeightedMetrics {
@@ -58,8 +99,8 @@ public struct WeightedMetrics: Sendable {
         if let truth {
             var total = 0.0, sumAbs = 0.0, sumSq = 0.0, ySum = 0.0
             for i in 0..<count where w[i] > 0 {
-                let weight = Double(w[i]), e = truth[i] - scores[i]
-                total += weight; sumAbs += weight * abs(e); sumSq += weight * e * e; ySum += weight * truth[i]
+                let weight = Double(w[i])
+                total += weight; sumAbs += weight * absoluteError[i]; sumSq += weight * squaredError[i]; ySum += weight * truth[i]
             }
             switch name {
             case .rmse: return (sumSq / total).squareRoot()
@@ -79,7 +120,7 @@ public struct WeightedMetrics: Sendable {
         case .accuracy, .f1, .precision, .recall:
             var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0
             for i in 0..<count where w[i] > 0 {
-                let weight = Double(w[i]), predicted = scores[i] >= 0.5
+                let weight = Double(w[i]), predicted = predictedPositive[i]
                 switch (labels[i], predicted) {
                 case (true, true): tp += weight
                 case (false, true): fp += weight
@@ -94,19 +135,16 @@ public struct WeightedMetrics: Sendable {
             default: return 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn)
             }
         case .logLoss:
-            let eps = Double.ulpOfOne
             var sum = 0.0, total = 0.0
             for i in 0..<count where w[i] > 0 {
-                let q = min(max(scores[i], eps), 1 - eps)
-                sum -= Double(w[i]) * (labels[i] ? log(q) : log(1 - q))
+                sum -= Double(w[i]) * -logLossTerm[i]
                 total += Double(w[i])
             }
             return sum / total
         case .brier:
             var sum = 0.0, total = 0.0
             for i in 0..<count where w[i] > 0 {
-                let e = scores[i] - (labels[i] ? 1 : 0)
-                sum += Double(w[i]) * e * e
+                sum += Double(w[i]) * squaredError[i]
                 total += Double(w[i])
             }
             return sum / total
@@ -114,7 +152,7 @@ public struct WeightedMetrics: Sendable {
             var n = [Double](repeating: 0, count: 10), y = n, p = n
             var total = 0.0
             for i in 0..<count where w[i] > 0 {
-                let b = min(9, max(0, Int(scores[i] * 10))), weight = Double(w[i])
+                let b = Int(calibrationBin[i]), weight = Double(w[i])
                 n[b] += weight; y[b] += labels[i] ? weight : 0; p[b] += weight * scores[i]
                 total += weight
             }
@@ -126,46 +164,125 @@ public struct WeightedMetrics: Sendable {
         }
     }
 
+    /// Several metrics under one set of weights, in one pass over the rows for all but the rank
+    /// metrics (which walk the sort once each): what a bootstrap resample asks. Each value is
+    /// the one `value(_:weights:)` gives — the same sums in the same order.
+    public func values(_ names: [Name], weights w: [Int32]) -> [Double] {
+        guard let labels, !names.contains(where: \.isRegression) else { return names.map { value($0, weights: w) } }
+        let sums = w.withUnsafeBufferPointer { w in
+            labels.withUnsafeBufferPointer { labels in
+                logLossTerm.withUnsafeBufferPointer { logLossTerm in
+                    squaredError.withUnsafeBufferPointer { squaredError in
+                        predictedPositive.withUnsafeBufferPointer { predicted in
+                            Self.sums(w, labels, logLossTerm, squaredError, predicted)
+                        }
+                    }
+                }
+            }
+        }
+        let (tp, fp, tn, fn, total) = (sums.tp, sums.fp, sums.tn, sums.fn, sums.total)
+        return names.map { name in
+            switch name {
+            case .auc: auc(labels, w)
+            case .prAUC: averagePrecision(labels, w)
+            case .accuracy: (tp + tn) / (tp + fp + tn + fn)
+            case .precision: tp + fp == 0 ? 0 : tp / (tp + fp)
+            case .recall: tp + fn == 0 ? 0 : tp / (tp + fn)
+            case .f1: 2 * tp + fp + fn == 0 ? 0 : 2 * tp / (2 * tp + fp + fn)
+            case .logLoss: sums.logLoss / total
+            case .brier: sums.brier / total
+            case .ece: value(.ece, weights: w)
+            case .rmse, .mae, .r2: .nan
+            }
+        }
+    }
+
+    private struct Sums {
+        var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0, logLoss = 0.0, brier = 0.0, total = 0.0
+    }
+
+    /// The weighted sums of one resample, in row order; locals, so they stay in registers.
+    private static func sums(_ w: UnsafeBufferPointer<Int32>, _ labels: UnsafeBufferPointer<Bool>, _ logLossTerm: UnsafeBufferPointer<Double>,
+                             _ squaredError: UnsafeBufferPointer<Double>, _ predicted: UnsafeBufferPointer<Bool>) -> Sums {
+        var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0, logLoss = 0.0, brier = 0.0, total = 0.0
+        var result = Sums()
+        // Without a branch per row: a third of a resample's weights are 0, at random, and a
+        // mispredicted branch costs more than adding a zero.
+        for i in 0..<w.count {
+            let weight = Double(w[i])
+            let positive = labels[i] ? weight : 0, negative = weight - positive
+            let hit = predicted[i]
+            tp += hit ? positive : 0
+            fn += hit ? 0 : positive
+            fp += hit ? negative : 0
+            tn += hit ? 0 : negative
+            logLoss -= weight * -logLossTerm[i]
+            brier += weight * squaredError[i]
+            total += weight
+        }
+        (result.tp, result.fp, result.tn, result.fn, result.logLoss, result.brier, result.total) = (tp, fp, tn, fn, logLoss, brier, total)
+        return result
+    }
+
     /// Weighted Mann–Whitney AUC with midranks over tied scores.
     private func auc(_ labels: [Bool], _ w: [Int32]) -> Double {
-        var positives = 0.0, negatives = 0.0, rankSum = 0.0
-        var rank = 0.0
-        var i = 0
-        while i < ascending.count {
-            var j = i
-            var groupWeight = 0.0, groupPositive = 0.0
-            while j < ascending.count && scores[ascending[j]] == scores[ascending[i]] {
-                let row = ascending[j]
-                groupWeight += Double(w[row])
-                if labels[row] { groupPositive += Double(w[row]) }
-                j += 1
+        w.withUnsafeBufferPointer { w in
+            sortedRows.withUnsafeBufferPointer { rows in
+                sortedPositive.withUnsafeBufferPointer { positive in
+                    endsTie.withUnsafeBufferPointer { endsTie in Self.auc(w, rows, positive, endsTie) }
+                }
             }
+        }
+    }
+
+    private static func auc(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>, _ positive: UnsafeBufferPointer<Bool>,
+                            _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
+        var positives = 0.0, negatives = 0.0, rankSum = 0.0, rank = 0.0
+        var groupWeight = 0.0, groupPositive = 0.0
+        for j in 0..<rows.count {
+            let weight = Double(w[Int(rows[j])])
+            groupWeight += weight
+            groupPositive += positive[j] ? weight : 0
+            guard endsTie[j] else { continue }
             // Ranks rank+1 … rank+groupWeight share their mean.
             let midrank = rank + (groupWeight + 1) / 2
             rankSum += groupPositive * midrank
             positives += groupPositive
             negatives += groupWeight - groupPositive
             rank += groupWeight
-            i = j
+            groupWeight = 0
+            groupPositive = 0
         }
         guard positives > 0, negatives > 0 else { return .nan }
         return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
     }
 
     private func averagePrecision(_ labels: [Bool], _ w: [Int32]) -> Double {
+        w.withUnsafeBufferPointer { w in
+            labels.withUnsafeBufferPointer { labels in
+                sortedRows.withUnsafeBufferPointer { rows in
+                    sortedPositive.withUnsafeBufferPointer { positive in
+                        endsTie.withUnsafeBufferPointer { endsTie in Self.averagePrecision(w, labels, rows, positive, endsTie) }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func averagePrecision(_ w: UnsafeBufferPointer<Int32>, _ labels: UnsafeBufferPointer<Bool>, _ rows: UnsafeBufferPointer<Int32>,
+                                         _ positive: UnsafeBufferPointer<Bool>, _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
         var totalPositive = 0.0
-        for i in 0..<count where labels[i] { totalPositive += Double(w[i]) }
+        for i in 0..<w.count where labels[i] { totalPositive += Double(w[i]) }
         guard totalPositive > 0 else { return .nan }
         var tp = 0.0, fp = 0.0, previousRecall = 0.0, ap = 0.0
-        var i = ascending.count - 1
-        while i >= 0 {
-            let threshold = scores[ascending[i]]
-            while i >= 0 && scores[ascending[i]] == threshold {
-                let row = ascending[i]
-                if labels[row] { tp += Double(w[row]) } else { fp += Double(w[row]) }
-                i -= 1
-            }
-            if tp + fp > 0 {
+        // From the highest score down; a run of ties is one threshold.
+        var j = rows.count - 1
+        while j >= 0 {
+            let weight = Double(w[Int(rows[j])])
+            if positive[j] { tp += weight } else { fp += weight }
+            j -= 1
+            // The run ends where the row below holds another score (or there is none).
+            if j < 0 || endsTie[j], tp + fp > 0 {
                 let recall = tp / totalPositive
                 ap += (recall - previousRecall) * (tp / (tp + fp))
                 previousRecall = recall

@@ -41,6 +41,38 @@ if arguments.count >= 2, arguments[0] == "profile" {
     }
 }
 
+// mlgate-bench bootstrap [--rows N] [--resamples N] [--jobs N] [--metrics auc,f1,…]: paired bootstrap intervals of every
+// binary metric (auc, pr_auc, accuracy, f1, precision, recall, log_loss, brier, ece) for two
+// models' seeded synthetic scores on N holdout rows; prints the seconds to build the samples
+// (the one sort, the per-row terms) and to resample.
+if arguments.first == "bootstrap" {
+    func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+    let rows = option("--rows").flatMap(Int.init) ?? 250_000
+    let resamples = option("--resamples").flatMap(Int.init) ?? 1000
+    let jobs = option("--jobs").flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+    var rng = SeededRandom(seed: 7)
+    func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+    var labels: [Bool] = [], candidate: [Double] = [], baseline: [Double] = []
+    for _ in 0..<rows {
+        let signal = uniform()
+        labels.append(uniform() < signal)
+        candidate.append(min(1, max(0, signal + (uniform() - 0.5) * 0.6)))
+        baseline.append(min(1, max(0, signal + (uniform() - 0.5) * 0.7)))
+    }
+    var clock = ContinuousClock.now
+    let c = WeightedMetrics(labels: labels, probabilities: candidate), b = WeightedMetrics(labels: labels, probabilities: baseline)
+    let prepare = seconds(clock)
+    clock = ContinuousClock.now
+    let metrics: [WeightedMetrics.Name] = option("--metrics").map { $0.split(separator: ",").compactMap { WeightedMetrics.Name(rawValue: String($0)) } }
+        ?? [.auc, .prAUC, .accuracy, .f1, .precision, .recall, .logLoss, .brier, .ece]
+    let intervals = PairedBootstrap.intervals(metrics.map { PairedBootstrap.Comparison($0, candidate: c, baseline: b) }, paired: true,
+                                              resamples: resamples, seed: 1, jobs: jobs)
+    let resample = seconds(clock)
+    print("{\"rows\": \(rows), \"resamples\": \(resamples), \"metrics\": \(metrics.count), \"prepare_seconds\": \(prepare), "
+          + "\"resample_seconds\": \(resample), \"auc_interval\": [\(intervals[0].low), \(intervals[0].high)]}")
+    exit(0)
+}
+
 // mlgate-bench train FILE [--trees N] [--leaves N] [--jobs N] [--model gbdt|logistic]: the first 80% of
 // rows train a classifier of `label`, the last 20% score it; prints seconds, AUC and peak memory.
 if arguments.count >= 2, arguments[0] == "train" {
