@@ -30,7 +30,7 @@ public struct WeightedMetrics: Sendable {
     /// positive, and whether it ends a run of tied scores — so a rank metric's pass reads two
     /// arrays in order and one weight per row, with no score comparison.
     private let sortedRows: [Int32]
-    private let sortedPositive: [Bool]
+    private let sortedPositive: [Double]
     private let endsTie: [Bool]
     /// Per-row terms computed once, so a resample's pass is a weighted sum with no `log` or
     /// branch per row: the log loss term −log q of the true class, the squared error (Brier or
@@ -41,6 +41,10 @@ public struct WeightedMetrics: Sendable {
     private let absoluteError: [Double]
     private let calibrationBin: [UInt8]
     private let predictedPositive: [Bool]
+    /// As numbers, for sums without a branch: the label (1/0), the predicted class (1/0), and both.
+    private let positiveValue: [Double]
+    private let predictedValue: [Double]
+    private let truePositiveValue: [Double]
 
     public init(labels: [Bool], probabilities: [Double]) {
         self.labels = labels
@@ -49,7 +53,7 @@ public struct WeightedMetrics: Sendable {
         let ascending = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
         self.ascending = ascending
         sortedRows = ascending.map { Int32($0) }
-        sortedPositive = ascending.map { labels[$0] }
+        sortedPositive = ascending.map { labels[$0] ? 1 : 0 }
         endsTie = ascending.indices.map { j in j == ascending.count - 1 || probabilities[ascending[j + 1]] != probabilities[ascending[j]] }
         let eps = Double.ulpOfOne
         logLossTerm = zip(labels, probabilities).map { label, p in
@@ -60,6 +64,9 @@ public struct WeightedMetrics: Sendable {
         absoluteError = []
         calibrationBin = probabilities.map { UInt8(min(9, max(0, Int($0 * 10)))) }
         predictedPositive = probabilities.map { $0 >= 0.5 }
+        positiveValue = labels.map { $0 ? 1 : 0 }
+        predictedValue = probabilities.map { $0 >= 0.5 ? 1 : 0 }
+        truePositiveValue = zip(labels, probabilities).map { $0 && $1 >= 0.5 ? 1 : 0 }
     }
 
     public init(truth: [Double], predictions: [Double]) {
@@ -75,6 +82,9 @@ public struct WeightedMetrics: Sendable {
         logLossTerm = []
         calibrationBin = []
         predictedPositive = []
+        positiveValue = []
+        predictedValue = []
+        truePositiveValue = []
     }
 
     public var count: Int { scores.count }
@@ -170,11 +180,13 @@ public struct WeightedMetrics: Sendable {
     public func values(_ names: [Name], weights w: [Int32]) -> [Double] {
         guard let labels, !names.contains(where: \.isRegression) else { return names.map { value($0, weights: w) } }
         let sums = w.withUnsafeBufferPointer { w in
-            labels.withUnsafeBufferPointer { labels in
-                logLossTerm.withUnsafeBufferPointer { logLossTerm in
-                    squaredError.withUnsafeBufferPointer { squaredError in
-                        predictedPositive.withUnsafeBufferPointer { predicted in
-                            Self.sums(w, labels, logLossTerm, squaredError, predicted)
+            positiveValue.withUnsafeBufferPointer { y in
+                predictedValue.withUnsafeBufferPointer { p in
+                    truePositiveValue.withUnsafeBufferPointer { yp in
+                        logLossTerm.withUnsafeBufferPointer { logLossTerm in
+                            squaredError.withUnsafeBufferPointer { squaredError in
+                                Self.sums(w, y, p, yp, logLossTerm, squaredError)
+                            }
                         }
                     }
                 }
@@ -201,27 +213,25 @@ public struct WeightedMetrics: Sendable {
         var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0, logLoss = 0.0, brier = 0.0, total = 0.0
     }
 
-    /// The weighted sums of one resample, in row order; locals, so they stay in registers.
-    private static func sums(_ w: UnsafeBufferPointer<Int32>, _ labels: UnsafeBufferPointer<Bool>, _ logLossTerm: UnsafeBufferPointer<Double>,
-                             _ squaredError: UnsafeBufferPointer<Double>, _ predicted: UnsafeBufferPointer<Bool>) -> Sums {
-        var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0, logLoss = 0.0, brier = 0.0, total = 0.0
-        var result = Sums()
-        // Without a branch per row: a third of a resample's weights are 0, at random, and a
-        // mispredicted branch costs more than adding a zero.
+    /// The weighted sums of one resample, in row order; locals, so they stay in registers. Six
+    /// dot products with the weights, no branch per row (a third of a resample's weights are 0,
+    /// at random: a branch on them mispredicts), so the loop vectorises; the confusion counts
+    /// follow from them (fn = Σw·y − tp, fp = Σw·p − tp, tn = the rest).
+    private static func sums(_ w: UnsafeBufferPointer<Int32>, _ y: UnsafeBufferPointer<Double>, _ p: UnsafeBufferPointer<Double>,
+                             _ yp: UnsafeBufferPointer<Double>, _ logLossTerm: UnsafeBufferPointer<Double>,
+                             _ squaredError: UnsafeBufferPointer<Double>) -> Sums {
+        var total = 0.0, positive = 0.0, predicted = 0.0, tp = 0.0, logLoss = 0.0, brier = 0.0
         for i in 0..<w.count {
             let weight = Double(w[i])
-            let positive = labels[i] ? weight : 0, negative = weight - positive
-            let hit = predicted[i]
-            tp += hit ? positive : 0
-            fn += hit ? 0 : positive
-            fp += hit ? negative : 0
-            tn += hit ? 0 : negative
-            logLoss -= weight * -logLossTerm[i]
-            brier += weight * squaredError[i]
             total += weight
+            positive += weight * y[i]
+            predicted += weight * p[i]
+            tp += weight * yp[i]
+            logLoss += weight * logLossTerm[i]
+            brier += weight * squaredError[i]
         }
-        (result.tp, result.fp, result.tn, result.fn, result.logLoss, result.brier, result.total) = (tp, fp, tn, fn, logLoss, brier, total)
-        return result
+        let fn = positive - tp, fp = predicted - tp
+        return Sums(tp: tp, fp: fp, tn: total - tp - fn - fp, fn: fn, logLoss: logLoss, brier: brier, total: total)
     }
 
     /// Weighted Mann–Whitney AUC with midranks over tied scores.
@@ -235,14 +245,14 @@ public struct WeightedMetrics: Sendable {
         }
     }
 
-    private static func auc(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>, _ positive: UnsafeBufferPointer<Bool>,
+    private static func auc(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>, _ positive: UnsafeBufferPointer<Double>,
                             _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
         var positives = 0.0, negatives = 0.0, rankSum = 0.0, rank = 0.0
         var groupWeight = 0.0, groupPositive = 0.0
         for j in 0..<rows.count {
             let weight = Double(w[Int(rows[j])])
             groupWeight += weight
-            groupPositive += positive[j] ? weight : 0
+            groupPositive += weight * positive[j]
             guard endsTie[j] else { continue }
             // Ranks rank+1 … rank+groupWeight share their mean.
             let midrank = rank + (groupWeight + 1) / 2
@@ -270,7 +280,7 @@ public struct WeightedMetrics: Sendable {
     }
 
     private static func averagePrecision(_ w: UnsafeBufferPointer<Int32>, _ labels: UnsafeBufferPointer<Bool>, _ rows: UnsafeBufferPointer<Int32>,
-                                         _ positive: UnsafeBufferPointer<Bool>, _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
+                                         _ positive: UnsafeBufferPointer<Double>, _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
         var totalPositive = 0.0
         for i in 0..<w.count where labels[i] { totalPositive += Double(w[i]) }
         guard totalPositive > 0 else { return .nan }
@@ -279,7 +289,8 @@ public struct WeightedMetrics: Sendable {
         var j = rows.count - 1
         while j >= 0 {
             let weight = Double(w[Int(rows[j])])
-            if positive[j] { tp += weight } else { fp += weight }
+            tp += weight * positive[j]
+            fp += weight * (1 - positive[j])
             j -= 1
             // The run ends where the row below holds another score (or there is none).
             if j < 0 || endsTie[j], tp + fp > 0 {
