@@ -56,7 +56,7 @@ struct DataChange {
         return GroupDescription(group: matching.removed, in: baseline, kept: matching.keptBaseline, in: baseline, columns: columns.map { ($0.baseline, $0.baseline) })
     }
 
-    func check(id: String, baselineLabel: String, headLabel: String, sampled: String?) -> CheckResult {
+    func check(id: String, baselineLabel: String, headLabel: String) -> CheckResult {
         let added = matching.added.isEmpty ? nil : self.added
         let removed = matching.removed.isEmpty ? nil : self.removed
         var parts: [String]
@@ -79,7 +79,6 @@ struct DataChange {
         let oldColumns = baseline.columnNames.filter { name in !matching.columns.contains { $0.baseline == name } }
         if !newColumns.isEmpty { parts.append("columns added: " + newColumns.map { "\($0) (\(Self.distribution(head.column($0)!)))" }.joined(separator: "; ")) }
         if !oldColumns.isEmpty { parts.append("columns removed: " + oldColumns.map { "\($0) (\(Self.distribution(baseline.column($0)!)))" }.joined(separator: "; ")) }
-        if let sampled { parts.append(sampled) }
 
         var details: [(String, JSONValue)] = [
             ("file", .string(path)),
@@ -105,7 +104,6 @@ struct DataChange {
         }
         if !newColumns.isEmpty { details.append(("columns_added", .array(newColumns.map { Self.columnSummary(head.column($0)!) }))) }
         if !oldColumns.isEmpty { details.append(("columns_removed", .array(oldColumns.map { Self.columnSummary(baseline.column($0)!) }))) }
-        if let sampled { details.append(("sample", .string(sampled))) }
         return CheckResult(id: id, status: .pass, title: "What changed in \(path)", message: parts.joined(separator: ". "),
                            details: .object(details))
     }

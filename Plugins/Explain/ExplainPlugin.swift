@@ -96,7 +96,7 @@ struct Explanation {
             }
             let change = key == "train" ? trainChange! : DataChange(key: key, path: path, baseline: baseline, head: head, target: config.target,
                                                                      ignored: ignored, examples: policy.examples, fingerprints: Self.fingerprints(key, context))
-            results.append(change.check(id: id, baselineLabel: context.baseline.label(path), headLabel: context.head.label(path), sampled: nil))
+            results.append(change.check(id: id, baselineLabel: context.baseline.label(path), headLabel: context.head.label(path)))
         }
         return results
     }
