@@ -73,21 +73,9 @@ struct RowMatching {
         let headKeys = RowHashing.hashes(head, columns: columns.map(\.head))
         let baselineKeys = RowHashing.hashes(baseline, columns: columns.map(\.baseline))
         self.headKeys = headKeys
-        // Sort both sides by (key, row) and walk them together: n log n, no hash table per row.
-        let headOrder = headKeys.indices.sorted { (headKeys[$0], $0) < (headKeys[$1], $1) }
-        let baselineOrder = baselineKeys.indices.sorted { (baselineKeys[$0], $0) < (baselineKeys[$1], $1) }
-        var added: [Int] = [], removed: [Int] = [], kept: [(Int, Int)] = []
-        var i = 0, j = 0
-        while i < headOrder.count || j < baselineOrder.count {
-            if j == baselineOrder.count || (i < headOrder.count && headKeys[headOrder[i]] < baselineKeys[baselineOrder[j]]) {
-                added.append(headOrder[i]); i += 1
-            } else if i == headOrder.count || baselineKeys[baselineOrder[j]] < headKeys[headOrder[i]] {
-                removed.append(baselineOrder[j]); j += 1
-            } else {
-                kept.append((headOrder[i], baselineOrder[j])); i += 1; j += 1
-            }
-        }
-        kept.sort { $0.0 < $1.0 }
+        // Sorted by (key, row) and walked together (`match`): n log n, no hash table per row.
+        let kept = Self.match(headKeys, baselineKeys).sorted { $0.0 < $1.0 }
+        var added = Self.unmatched(headKeys.count, kept.map(\.0)), removed = Self.unmatched(baselineKeys.count, kept.map(\.1))
         // Edits: an added and a removed row equal in every column but one.
         var edits: [Edit] = []
         let columns = self.columns
@@ -98,20 +86,22 @@ struct RowMatching {
             let baselineKeys = RowHashing.hashes(baseline.rows(removed), columns: others.map(\.baseline))
             let pairs = Self.match(headKeys, baselineKeys)
             guard !pairs.isEmpty else { continue }
-            var headMatched = [Bool](repeating: false, count: added.count), baselineMatched = [Bool](repeating: false, count: removed.count)
-            for (h, b) in pairs {
-                edits.append(Edit(head: added[h], baseline: removed[b], column: column.head))
-                headMatched[h] = true
-                baselineMatched[b] = true
-            }
-            added = added.indices.filter { !headMatched[$0] }.map { added[$0] }
-            removed = removed.indices.filter { !baselineMatched[$0] }.map { removed[$0] }
+            for (h, b) in pairs { edits.append(Edit(head: added[h], baseline: removed[b], column: column.head)) }
+            added = Self.unmatched(added.count, pairs.map(\.0)).map { added[$0] }
+            removed = Self.unmatched(removed.count, pairs.map(\.1)).map { removed[$0] }
         }
         edited = edits.sorted { $0.head < $1.head }
         self.added = added.sorted()
         self.removed = removed.sorted()
         keptHead = kept.map(\.0)
         keptBaseline = kept.map(\.1)
+    }
+
+    /// The indices in 0..<count that `matched` does not hold, ascending.
+    static func unmatched(_ count: Int, _ matched: [Int]) -> [Int] {
+        var taken = [Bool](repeating: false, count: count)
+        for i in matched { taken[i] = true }
+        return (0..<count).filter { !taken[$0] }
     }
 
     static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
