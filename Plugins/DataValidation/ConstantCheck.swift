@@ -11,13 +11,13 @@ struct ConstantCheck {
     func result() -> CheckResult? {
         // The cheap test first: only a constant column needs its values counted.
         guard column.isSingleValued, let baseline = input.baselineColumn(column), !baseline.isSingleValued else { return nil }
-        let head = column.categoricalProfile, before = baseline.categoricalProfile
+        let head = column.categoricalProfile, before = baseline.distinct
         let id = "data-validation/constant/\(column.name)", title = "Values of \(column.name)"
-        let details: JSONValue = .object([("head_distinct", .number(Double(head.distinct))), ("baseline_distinct", .number(Double(before.distinct)))])
-        guard head.distinct <= 1, before.distinct > 1, column.validCount > 0 else { return nil }
+        let details: JSONValue = .object([("head_distinct", .number(Double(head.distinct))), ("baseline_distinct", .number(Double(before)))])
+        guard head.distinct <= 1, before > 1, column.validCount > 0 else { return nil }
         let value = head.counts.first?.level ?? ""
         return CheckResult(id: id, status: .warn, title: title,
-                           message: "every value of \(column.name) is '\(value)' at head, where the baseline had \(before.distinct) distinct values: a model learns nothing from it; check the step that fills it",
-                           metric: "distinct", value: Double(head.distinct), baseline: Double(before.distinct), details: details)
+                           message: "every value of \(column.name) is '\(value)' at head, where the baseline had \(before) distinct values: a model learns nothing from it; check the step that fills it",
+                           metric: "distinct", value: Double(head.distinct), baseline: Double(before), details: details)
     }
 }

@@ -6,11 +6,14 @@ import GateKit
 enum DataSet: Sendable {
     case memory(Table)
     case stream(StreamingProfiler.Result)
+    /// The baseline as its profile holds it (made in this run or read from the cache).
+    case profiled(BaselineProfile)
 
     var rowCount: Int {
         switch self {
         case .memory(let table): table.rowCount
         case .stream(let profile): profile.rows
+        case .profiled(let profile): profile.rows
         }
     }
 
@@ -18,6 +21,7 @@ enum DataSet: Sendable {
         switch self {
         case .memory(let table): table.columns.map(ColumnData.memory)
         case .stream(let profile): profile.columns.map(ColumnData.stream)
+        case .profiled(let profile): profile.columns.map(ColumnData.profiled)
         }
     }
 
@@ -27,14 +31,17 @@ enum DataSet: Sendable {
         switch self {
         case .memory(let table): table.column(name).map(ColumnData.memory)
         case .stream(let profile): profile.column(name).map(ColumnData.stream)
+        case .profiled(let profile): profile.column(name).map(ColumnData.profiled)
         }
     }
 
     /// Row fingerprints over `columns` (those present); a stream took them while it was read.
+    /// A profile keeps what was found with them instead (`BaselineProfile.duplicates`, `.leaked`).
     func rowHashes(_ columns: [String]) -> [UInt64] {
         switch self {
         case .memory(let table): RowHashing.hashes(table, columns: columns)
         case .stream(let profile): profile.rowHashes ?? []
+        case .profiled: []
         }
     }
 
@@ -48,11 +55,13 @@ enum DataSet: Sendable {
 indirect enum ColumnData: Sendable {
     case memory(Column)
     case stream(ColumnSummary)
+    case profiled(BaselineProfile.ColumnProfile)
 
     var name: String {
         switch self {
         case .memory(let column): column.name
         case .stream(let summary): summary.name
+        case .profiled(let profile): profile.name
         }
     }
 
@@ -60,6 +69,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): column.kind
         case .stream(let summary): summary.kind
+        case .profiled(let profile): profile.kind
         }
     }
 
@@ -68,6 +78,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): column.count
         case .stream(let summary): summary.count + summary.nulls + summary.invalid
+        case .profiled(let profile): profile.count
         }
     }
 
@@ -75,6 +86,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): column.nullCount
         case .stream(let summary): summary.nulls
+        case .profiled(let profile): profile.nulls
         }
     }
 
@@ -82,6 +94,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): column.invalidCount
         case .stream(let summary): summary.invalid
+        case .profiled(let profile): profile.invalid
         }
     }
 
@@ -89,6 +102,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): column.firstInvalid
         case .stream(let summary): summary.firstInvalid
+        case .profiled(let profile): profile.firstInvalid
         }
     }
 
@@ -98,7 +112,31 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): CategoricalProfile(column: column)
         case .stream(let summary): CategoricalProfile(count: summary.count + summary.invalid, nulls: summary.nulls, counts: summary.categoryCounts)
+        case .profiled(let profile):
+            // Kept for categorical and boolean columns and a classification target; a numeric
+            // column's from its sorted values (its distinct count is what checks ask of it).
+            profile.categories ?? Self.valueCounts(profile)
         }
+    }
+
+    /// Distinct present values: what `categoricalProfile.distinct` counts, without building it
+    /// where the profile knows it.
+    var distinct: Int {
+        if case .profiled(let profile) = self { return profile.distinct }
+        return categoricalProfile.distinct
+    }
+
+    private static func valueCounts(_ profile: BaselineProfile.ColumnProfile) -> CategoricalProfile {
+        var counts: [(level: String, count: Int)] = []
+        var i = 0
+        let values = profile.sorted
+        while i < values.count {
+            var j = i + 1
+            while j < values.count && values[j] == values[i] { j += 1 }
+            counts.append((NumberFormatting.shortest(values[i]), j - i))
+            i = j
+        }
+        return CategoricalProfile(count: profile.count - profile.nulls, nulls: profile.nulls, counts: counts)
     }
 
     /// Whether every present value is the same one (false for a column without values): one
@@ -120,6 +158,8 @@ indirect enum ColumnData: Sendable {
             }
         case .stream(let summary):
             return summary.distinct == 1
+        case .profiled(let profile):
+            return profile.singleValued
         }
     }
 
@@ -135,6 +175,8 @@ indirect enum ColumnData: Sendable {
             return low <= high ? (low, high) : (.nan, .nan)
         case .stream(let summary):
             return (summary.min, summary.max)
+        case .profiled(let profile):
+            return (profile.low, profile.high)
         }
     }
 
@@ -152,6 +194,9 @@ indirect enum ColumnData: Sendable {
             return (count, examples)
         case .stream(let summary):
             return summary.outside[StreamingProfiler.Interval(low: low, high: high)] ?? (0, [])
+        case .profiled(let profile):
+            // The profile counted the schema's bounds, which its cache key names.
+            return profile.outside[StreamingProfiler.Interval(low: low, high: high)] ?? (0, [])
         }
     }
 
@@ -160,6 +205,7 @@ indirect enum ColumnData: Sendable {
         switch self {
         case .memory(let column): .sorted(RadixSort.sortedNonMissing(column.numericValues ?? []))
         case .stream(let summary): .sketch(summary.sketch, mean: summary.mean)
+        case .profiled(let profile): .sorted(profile.sorted)
         }
     }
 }
@@ -200,7 +246,8 @@ enum Distribution {
 
     var mean: Double {
         switch self {
-        case .sorted(let values): NumericProfile(sorted: values, nulls: 0).mean
+        // Summed in sorted order, as `NumericProfile` sums, without its other passes.
+        case .sorted(let values): values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         case .sketch(_, let mean): mean
         }
     }

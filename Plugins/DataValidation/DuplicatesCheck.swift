@@ -13,9 +13,7 @@ struct DuplicatesCheck {
         let columns = input.head.columnNames.filter { !input.ignoredColumns.contains($0) }
         let head = Self.duplicates(input.head, columns: columns)
         let share = Double(head.count) / Double(max(1, input.head.rowCount))
-        let baseline = input.baseline.map { data -> Double in
-            Double(Self.duplicates(data, columns: columns.filter { data.column($0) != nil }).count) / Double(max(1, data.rowCount))
-        }
+        let baseline = input.baselineDuplicateShare(columns: columns)
         let details: JSONValue = .object([
             ("duplicates", .number(Double(head.count))), ("rows", .number(Double(input.head.rowCount))),
             ("fraction", .number(share)), ("examples", .array(head.examples.map { .object([("line", .number(Double($0.line))), ("same_as_line", .number(Double($0.firstLine)))]) })),

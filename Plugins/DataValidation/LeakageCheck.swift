@@ -15,10 +15,7 @@ struct LeakageCheck {
         }
         let head = Self.leaked(train: input.head, holdout: holdout, ignored: input.ignoredColumns)
         let share = Double(head.count) / Double(max(1, holdout.rowCount))
-        let baseline: Double? = {
-            guard let train = input.baseline, let holdout = input.baselineHoldout else { return nil }
-            return Double(Self.leaked(train: train, holdout: holdout, ignored: input.ignoredColumns).count) / Double(max(1, holdout.rowCount))
-        }()
+        let baseline = input.baselineLeakedShare
         let details: JSONValue = .object([
             ("leaked", .number(Double(head.count))), ("holdout_rows", .number(Double(holdout.rowCount))), ("fraction", .number(share)),
             ("holdout_lines", .array(head.lines.map { .number(Double($0)) })), ("columns_compared", .number(Double(head.columns))),

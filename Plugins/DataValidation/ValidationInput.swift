@@ -1,3 +1,4 @@
+import Foundation
 import GateKit
 
 /// What the data checks compare: head's training data against the baseline's (the reference
@@ -16,11 +17,14 @@ struct ValidationInput: Sendable {
     /// Columns the PR renamed (found when both trains were read whole): each is compared with
     /// its old self, not skipped as new.
     let renames: [RenameDetection.Rename]
+    /// The baseline profile being written to the cache while the checks run.
+    let storing: BackgroundWork
 
     init?(_ context: PluginContext) throws(TabularError) {
         guard let configuration = context.head.configuration,
               context.head.train != nil || context.head.streamed["train"] != nil else { return nil }
         self.context = context
+        storing = BackgroundWork()
         self.configuration = configuration
         self.policy = DataValidationPlugin().settings(context.policy)
         self.strict = context.policy.strict
@@ -33,7 +37,18 @@ struct ValidationInput: Sendable {
         }, uniquingKeysWith: { a, _ in a })
         let schemaIntervals = bounds.mapValues { [$0] }
         let target = configuration.target
-        baseline = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, jobs: context.jobs)
+        let headNames = try Self.columnNames("train", of: context.head) ?? []
+        let (profile, cached) = Self.cachedProfile(context, head: configuration, headColumns: headNames)
+        if let profile {
+            baseline = .profiled(profile)
+            baselineHoldout = nil
+            context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns); its files are not read")
+        } else {
+            let loaded = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, jobs: context.jobs)
+            baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
+            baseline = Self.profiled(loaded, holdout: baselineHoldout, context: context, head: configuration, headColumns: headNames,
+                                     cache: cached, storing: storing)
+        }
         var headIntervals = schemaIntervals
         if let baseline {
             for column in baseline.columns where column.kind == .numeric && bounds[column.name] == nil {
@@ -43,19 +58,63 @@ struct ValidationInput: Sendable {
         }
         head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, jobs: context.jobs)!
         headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
-        baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
         if let baseline { renames = SchemaCheck.renames(baseline, head) } else { renames = [] }
+    }
+
+    /// The baseline's profile from the cache, when the cache has one for these files and it
+    /// applies to head; else nil, with the key to store the one this run makes under.
+    private static func cachedProfile(_ context: PluginContext, head: Configuration, headColumns: [String]) -> (BaselineProfile?, key: String?) {
+        guard let cache = context.cache, cache.isPersistent, context.baseline.streamed.isEmpty,
+              let inputs = BaselineProfile.Inputs(head: head, naming: context.baseline.configuration ?? head, hashes: context.baseline.contentHashes)
+        else { return (nil, nil) }
+        let key = inputs.key
+        guard let bytes = cache.load(key) else { return (nil, key) }
+        guard let profile = BaselineProfile(decoding: bytes) else {
+            context.log("data-validation: the cached baseline profile is unreadable (another version, or damaged); profiling the baseline again")
+            return (nil, key)
+        }
+        return profile.applies(toHeadColumns: headColumns) ? (profile, nil) : (nil, nil)
+    }
+
+    /// The baseline read whole, as its profile: checks then compute the same numbers whether it
+    /// came from the cache or not. Stored under `key`; kept as the table where it does not apply
+    /// to head (other columns, which renames and fingerprints need the rows for).
+    private static func profiled(_ baseline: DataSet?, holdout: DataSet?, context: PluginContext, head: Configuration, headColumns: [String],
+                                 cache key: String?, storing: BackgroundWork) -> DataSet? {
+        guard case .memory(let train)? = baseline, context.baseline.streamed.isEmpty,
+              let inputs = BaselineProfile.Inputs(head: head, naming: context.baseline.configuration ?? head, hashes: context.baseline.contentHashes)
+        else { return baseline }
+        let holdoutTable: Table? = if case .memory(let table)? = holdout { table } else { nil }
+        let profile = SectionTimer("data-validation", log: context.log)({ BaselineProfile(train: train, holdout: holdoutTable, inputs: inputs, jobs: context.jobs) },
+                                                                         { "baseline profile of \($0.rows) rows × \($0.columns.count) columns" })
+        // Written beside the checks: 160 MB of sorted columns take a second to encode and write.
+        if let key, let cache = context.cache, cache.isPersistent { storing.start { cache.store(key, profile.encoded()) } }
+        return profile.applies(toHeadColumns: headColumns) ? .profiled(profile) : baseline
+    }
+
+    /// Share of the baseline's training rows that repeat an earlier one, over `columns`.
+    func baselineDuplicateShare(columns: [String]) -> Double? {
+        guard let baseline else { return nil }
+        if case .profiled(let profile) = baseline { return Double(profile.duplicates) / Double(max(1, profile.rows)) }
+        return Double(DuplicatesCheck.duplicates(baseline, columns: columns.filter { baseline.column($0) != nil }).count) / Double(max(1, baseline.rowCount))
+    }
+
+    /// Share of the baseline's holdout rows also in its train; nil without both files.
+    var baselineLeakedShare: Double? {
+        if case .profiled(let profile)? = baseline { return profile.leaked.map { Double($0.count) / Double(max(1, $0.rows)) } }
+        guard let train = baseline, let holdout = baselineHoldout else { return nil }
+        return Double(LeakageCheck.leaked(train: train, holdout: holdout, ignored: ignoredColumns).count) / Double(max(1, holdout.rowCount))
     }
 
     /// The file's column names, from the table or the stream's header.
     private static func columnNames(_ key: String, of side: Side) throws(TabularError) -> [String]? {
         if let file = side.streamed[key] { return try StreamingProfiler.header(path: file.path, delimiter: file.delimiter, source: file.label) }
-        return side.tables[key]?.columnNames
+        return side.table(key)?.columnNames
     }
 
     private static func load(_ key: String, of side: Side, intervals: [String: [StreamingProfiler.Interval]], hash: [String],
                              target: String, jobs: Int) throws(TabularError) -> DataSet? {
-        guard let file = side.streamed[key] else { return side.tables[key].map(DataSet.memory) }
+        guard let file = side.streamed[key] else { return side.table(key).map(DataSet.memory) }
         var options = StreamingProfiler.Options()
         options.declared = file.declared
         options.countedNumbers = [target]
@@ -86,4 +145,16 @@ struct ValidationInput: Sendable {
     func label(_ role: Side.Role) -> String {
         role == .head ? context.head.label(configuration.data.train) : context.baseline.label(configuration.data.train)
     }
+}
+
+/// Work left running beside the checks (writing the baseline profile to the cache), waited for
+/// before the plugin returns so that it is never cut off when the run ends.
+final class BackgroundWork: @unchecked Sendable {
+    private let group = DispatchGroup()
+
+    func start(_ work: @escaping @Sendable () -> Void) {
+        DispatchQueue.global(qos: .utility).async(group: group, execute: work)
+    }
+
+    func wait() { group.wait() }
 }

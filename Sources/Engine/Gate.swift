@@ -106,16 +106,26 @@ public struct Gate: Sendable {
         let headConfiguration = review.applyingPolicy(to: headConfig.configuration)
         let baselineConfiguration = baselineConfig.map { review.applyingPolicy(to: $0.configuration) }
         let naming = (head: headConfig.configuration, baseline: baselineConfig?.configuration ?? headConfig.configuration)
+        let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
+        // The baseline's files are read now, beside head's, unless every plugin found what it
+        // needs of them in the cache; then only if one asks for them after all.
+        var baselineHashes: [String: String] = [:]
+        for (key, path) in naming.baseline.data.named { if let id = try baselineData.contentID(path) { baselineHashes[key] = id } }
+        let probe = BaselineProbe(head: headConfiguration, baseline: baselineConfiguration, baselineContentHashes: baselineHashes,
+                                  cache: cache, seed: seed)
+        let deferBaseline = !selected.contains { $0.readsBaselineData(probe) }
+        let failures = Failures()
         let snapshots = Handoff((head, baselineData))
         let loaded: [Result<Side, GateError>] = Parallel.map(2, jobs: 2) { index in
             Result { () throws(GateError) in
                 index == 0
                     ? try loadSide(.head, snapshot: snapshots.value.0, configuration: headConfiguration, naming: naming.head, reading: reading, progress: progress)
                     : try loadSide(.baseline, snapshot: snapshots.value.1, configuration: baselineConfiguration, naming: naming.baseline,
-                                   reading: reading, progress: progress)
+                                   reading: reading, deferred: deferBaseline, failures: failures, progress: progress)
             }
         }
         let headSide = try loaded[0].get(), baselineSide = try loaded[1].get()
+        if deferBaseline { progress("baseline data files left unread: every plugin found what it needs of them in the cache") }
 
         let changedPaths: [ChangedPath]
         do {
@@ -126,7 +136,6 @@ public struct Gate: Sendable {
             throw .git(error)
         }
 
-        let cache = LayeredCache(disk: options.useCache ? DirectoryCache.standard(environment: options.environment) : nil)
         let malformed = MalformedInput()
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, policyFiles: review.policyFiles,
                                     seed: seed, jobs: options.jobs, memory: memory, cache: cache, log: progress, status: status,
@@ -141,6 +150,7 @@ public struct Gate: Sendable {
             let clock = ContinuousClock.now
             progress("running \(plugin.name)")
             let checks = Self.bounded(plugin.run(context), plugin: plugin.name)
+            if let error = failures.first { throw error }
             if let error = malformed.first { throw .data(error) }
             progress("\(plugin.name): \(checks.count) checks in \(String(format: "%.2f", Self.seconds(since: clock))) s")
             results.append(PluginResult(name: plugin.name, checks: checks, durationSeconds: Self.seconds(since: clock)))
@@ -264,65 +274,107 @@ public struct Gate: Sendable {
     ///   - configuration: the side's own configuration, nil when it has none.
     ///   - naming: the configuration that names the files (a baseline without its own uses head's).
     ///     Head's files must exist; a baseline without them simply has nothing to compare.
+    ///   - deferred: files held in git are read when a plugin first asks for them, not now; a
+    ///     failure to read one is recorded in `failures` and stops the run after that plugin.
     private func loadSide(_ role: Side.Role, snapshot: RevisionSnapshot, configuration: Configuration?,
-                          naming: Configuration, reading: Reading, progress: (String) -> Void) throws(GateError) -> Side {
-        let required = role == .head, jobs = reading.jobs
-        let declared = Self.declaredTypes(naming)
+                          naming: Configuration, reading: Reading, deferred: Bool = false, failures: Failures? = nil,
+                          progress: @escaping @Sendable (String) -> Void) throws(GateError) -> Side {
         var tables: [String: Table] = [:]
-        var files: [String: [UInt8]] = [:]
         var hashes: [String: String] = [:]
         var streamed: [String: StreamedFile] = [:]
+        var later: [String: String] = [:]
         for (key, path) in naming.data.named {
-            let label = "\(path)@\(snapshot.commit.short.prefix(8))"
             if let file = try largeFile(path, at: snapshot, reading: reading) {
-                let clock = ContinuousClock.now
-                let delimiter: UInt8 = TableReader.format(of: path) == .tsv ? 0x09 : UInt8(ascii: ",")
-                var rows = 0, sampled = 0
-                if reading.sampleForModels {
-                    let target = reading.memory.trainingRows(features: 32)
-                    do {
-                        let sample = try StreamingSampler.sample(path: file.path, delimiter: delimiter, declared: declared, rows: target,
-                                                                 seed: reading.seed, source: label, jobs: jobs)
-                        tables[key] = sample.table
-                        (rows, sampled) = (sample.fileRows, sample.table.rowCount)
-                    } catch {
-                        throw .data(error)
-                    }
-                }
-                streamed[key] = StreamedFile(path: file.path, label: label, delimiter: delimiter, declared: declared, bytes: file.size,
-                                             rows: rows, sampledRows: sampled)
+                let (large, sample) = try Self.stream(file, key: key, path: path, role: role, snapshot: snapshot, declared: naming.declaredTypes,
+                                                     reading: reading, progress: progress)
+                streamed[key] = large
+                tables[key] = sample
                 if let id = file.id { hashes[key] = id }
-                progress("\(role.rawValue) \(key) \(path): \(MemoryBudget.text(file.size)), more than a third of the \(MemoryBudget.text(reading.memory.available)) this run may use: streamed"
-                         + (reading.sampleForModels ? "; models train on a seeded sample of \(sampled) of \(rows) rows (\(String(format: "%.2f", Self.seconds(since: clock))) s)" : ""))
-                continue
+            } else if deferred, let id = try snapshot.contentID(path) {
+                hashes[key] = id
+                later[key] = path
+            } else if let (table, hash) = try Self.readTable(key, path: path, role: role, snapshot: snapshot, declared: naming.declaredTypes,
+                                                            reading: reading, progress: progress) {
+                tables[key] = table
+                hashes[key] = hash
+            } else if role == .head {
+                throw .missingDataFile(key: key, path: path, revision: snapshot.label)
             }
-            let readClock = ContinuousClock.now
-            guard let bytes = try snapshot.read(path) else {
-                if required { throw .missingDataFile(key: key, path: path, revision: snapshot.label) }
-                continue
+        }
+        var data = SideData(tables)
+        if !later.isEmpty {
+            let files = Handoff(snapshot), declared = naming.declaredTypes, paths = later
+            data = SideData(reading: Array(later.keys), already: tables) { key in
+                guard let path = paths[key] else { return nil }
+                let read = Result { () throws(GateError) in
+                    try Self.readTable(key, path: path, role: role, snapshot: files.value, declared: declared, reading: reading,
+                                       progress: progress)?.table
+                }
+                switch read {
+                case .success(let table): return table
+                case .failure(let error):
+                    failures?.record(error)
+                    return nil
+                }
             }
-            let readSeconds = Self.seconds(since: readClock)
-            // The blob id names the content already; hashing 170 MB again would cost a third of a second.
-            hashes[key] = try snapshot.contentID(path) ?? Repository.blobID(of: bytes).hex
-            let clock = ContinuousClock.now
+        }
+        return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
+                    data: data, files: [:], contentHashes: hashes, streamed: streamed)
+    }
+
+    /// One data file read whole and parsed, with its content id; nil when the side lacks it.
+    private static func readTable(_ key: String, path: String, role: Side.Role, snapshot: RevisionSnapshot, declared: [String: ColumnKind],
+                                  reading: Reading, progress: (String) -> Void) throws(GateError) -> (table: Table, hash: String)? {
+        let readClock = ContinuousClock.now
+        guard let bytes = try snapshot.read(path) else { return nil }
+        let readSeconds = seconds(since: readClock)
+        // The blob id names the content already; hashing 170 MB again would cost a third of a second.
+        let hash = try snapshot.contentID(path) ?? Repository.blobID(of: bytes).hex
+        let clock = ContinuousClock.now
+        let table: Table
+        do {
+            // A compressed file may inflate to no more than half the memory the run may use.
+            table = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
+                                         declared: declared, jobs: reading.jobs, inflateLimit: reading.memory.available / 2)
+        } catch {
+            throw .data(error)
+        }
+        let elapsed = seconds(since: clock), rows = table.rowCount
+        let rate = elapsed > 0 ? " (\(Int(Double(rows) / elapsed)) rows/s)" : ""
+        progress("read \(role.rawValue) \(key) \(path): \(MemoryBudget.text(bytes.count)) in \(String(format: "%.2f", readSeconds)) s, "
+                 + "\(rows) rows × \(table.columns.count) columns parsed in \(String(format: "%.2f", elapsed)) s\(rate)")
+        return (table, hash)
+    }
+
+    /// A file too large to read whole, left on disk to stream, with the seeded sample models
+    /// train on when a model plugin runs.
+    private static func stream(_ file: (path: String, size: Int, id: String?), key: String, path: String, role: Side.Role,
+                               snapshot: RevisionSnapshot, declared: [String: ColumnKind], reading: Reading,
+                               progress: (String) -> Void) throws(GateError) -> (StreamedFile, Table?) {
+        let label = "\(path)@\(snapshot.commit.short.prefix(8))"
+        let clock = ContinuousClock.now
+        let delimiter: UInt8 = TableReader.format(of: path) == .tsv ? 0x09 : UInt8(ascii: ",")
+        var rows = 0, sampled = 0
+        var sample: Table?
+        if reading.sampleForModels {
+            let target = reading.memory.trainingRows(features: 32)
             do {
-                // A compressed file may inflate to no more than half the memory the run may use.
-                tables[key] = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
-                                                   declared: declared, jobs: jobs, inflateLimit: reading.memory.available / 2)
+                let drawn = try StreamingSampler.sample(path: file.path, delimiter: delimiter, declared: declared, rows: target,
+                                                        seed: reading.seed, source: label, jobs: reading.jobs)
+                sample = drawn.table
+                (rows, sampled) = (drawn.fileRows, drawn.table.rowCount)
             } catch {
                 throw .data(error)
             }
-            let elapsed = Self.seconds(since: clock), rows = tables[key]!.rowCount
-            let rate = elapsed > 0 ? " (\(Int(Double(rows) / elapsed)) rows/s)" : ""
-            progress("read \(role.rawValue) \(key) \(path): \(MemoryBudget.text(bytes.count)) in \(String(format: "%.2f", readSeconds)) s, "
-                     + "\(rows) rows × \(tables[key]!.columns.count) columns parsed in \(String(format: "%.2f", elapsed)) s\(rate)")
         }
-        return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
-                    tables: tables, files: files, contentHashes: hashes, streamed: streamed)
+        progress("\(role.rawValue) \(key) \(path): \(MemoryBudget.text(file.size)), more than a third of the \(MemoryBudget.text(reading.memory.available)) this run may use: streamed"
+                 + (reading.sampleForModels ? "; models train on a seeded sample of \(sampled) of \(rows) rows (\(String(format: "%.2f", seconds(since: clock))) s)" : ""))
+        return (StreamedFile(path: file.path, label: label, delimiter: delimiter, declared: declared, bytes: file.size, rows: rows, sampledRows: sampled),
+                sample)
     }
 
     /// How data files are read in this run.
-    struct Reading {
+    struct Reading: Sendable {
         let jobs: Int
         let memory: MemoryBudget
         let seed: UInt64
@@ -337,14 +389,6 @@ public struct Gate: Sendable {
         guard let format = TableReader.format(of: path), format != .jsonl, !path.lowercased().hasSuffix(".gz") else { return nil }
         guard let file = try snapshot.diskFile(path), reading.memory.shouldStream(fileBytes: file.size) else { return nil }
         return file
-    }
-
-    /// Column types the configuration declares: `features.categorical`, then `schema:` types.
-    static func declaredTypes(_ configuration: Configuration) -> [String: ColumnKind] {
-        var declared: [String: ColumnKind] = [:]
-        for column in configuration.features.categorical { declared[column] = .categorical }
-        for expectation in configuration.schema { if let type = expectation.type { declared[expectation.column] = type.columnKind } }
-        return declared
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -375,6 +419,25 @@ public struct Gate: Sendable {
 private struct Handoff<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The first baseline file that could not be read when a plugin asked for it (read on first
+/// use, see `SideData`): the run stops with it after that plugin, as it would have before.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var error: GateError?
+
+    func record(_ error: GateError) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+
+    var first: GateError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
 }
 
 private final class MalformedInput: @unchecked Sendable {

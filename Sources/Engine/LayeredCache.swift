@@ -13,12 +13,22 @@ final class LayeredCache: ArtifactCache, @unchecked Sendable {
     func load(_ key: String) -> [UInt8]? {
         if let bytes = lock.withLock({ memory[key] }) { return bytes }
         guard let bytes = disk?.load(key) else { return nil }
-        lock.withLock { memory[key] = bytes }
+        if bytes.count <= Self.memoryEntryLimit { lock.withLock { memory[key] = bytes } }
         return bytes
     }
 
     func store(_ key: String, _ bytes: [UInt8]) {
-        lock.withLock { memory[key] = bytes }
+        // Large entries (a data profile: sorted columns) are read once a run; keeping a copy in
+        // memory would only raise the run's peak.
+        if bytes.count <= Self.memoryEntryLimit { lock.withLock { memory[key] = bytes } }
         disk?.store(key, bytes)
     }
+
+    func contains(_ key: String) -> Bool {
+        lock.withLock { memory[key] != nil } || disk?.contains(key) == true
+    }
+
+    var isPersistent: Bool { disk != nil }
+
+    static let memoryEntryLimit = 16 << 20
 }

@@ -6,6 +6,15 @@ import Crypto
 public protocol ArtifactCache: Sendable {
     func load(_ key: String) -> [UInt8]?
     func store(_ key: String, _ bytes: [UInt8])
+    /// Whether an entry is kept under `key`, without reading it (it may still fail to load).
+    func contains(_ key: String) -> Bool
+    /// Whether what is stored outlives the run (false with `--no-cache`: a run's own memory).
+    var isPersistent: Bool { get }
+}
+
+extension ArtifactCache {
+    public func contains(_ key: String) -> Bool { load(key) != nil }
+    public var isPersistent: Bool { true }
 }
 
 /// A cache key: the SHA-256 of a text naming every input of the cached work. Cryptographic,

@@ -122,3 +122,14 @@ public struct ExternalPluginSpec: Sendable, Equatable {
         self.command = command
     }
 }
+
+extension Configuration {
+    /// Column types the configuration declares, as data files are read under it:
+    /// `features.categorical`, then `schema:` types.
+    public var declaredTypes: [String: ColumnKind] {
+        var declared: [String: ColumnKind] = [:]
+        for column in features.categorical { declared[column] = .categorical }
+        for expectation in schema { if let type = expectation.type { declared[expectation.column] = type.columnKind } }
+        return declared
+    }
+}

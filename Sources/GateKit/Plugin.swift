@@ -19,7 +19,34 @@ public protocol Plugin: Sendable {
     /// What the engine must provide under these settings (models, files the policy names).
     func needs(_ settings: Settings) -> PluginNeeds
 
+    /// Whether the plugin will read the baseline's data files in this run, asked before any is
+    /// read. A plugin that finds what it needs of main's side in the cache says no; the engine
+    /// then leaves the baseline's files unread unless some plugin asks for them after all.
+    func readsBaselineData(_ probe: BaselineProbe) -> Bool
+
     func run(_ context: PluginContext) -> [CheckResult]
+}
+
+/// What a plugin may consult before the baseline's data files are read: both configurations,
+/// the content ids of the baseline's data files and the cache.
+public struct BaselineProbe: Sendable {
+    /// Head's configuration and the baseline's (nil when it has none), under the trusted policy.
+    public let head: Configuration
+    public let baseline: Configuration?
+    /// The baseline's data files' content ids by `data:` key (git's blob id), as
+    /// `Side.contentHashes` will hold them; a file missing here is absent or unreadable.
+    public let baselineContentHashes: [String: String]
+    public let cache: (any ArtifactCache)?
+    public let seed: UInt64
+
+    public init(head: Configuration, baseline: Configuration?, baselineContentHashes: [String: String],
+                cache: (any ArtifactCache)?, seed: UInt64) {
+        self.head = head
+        self.baseline = baseline
+        self.baselineContentHashes = baselineContentHashes
+        self.cache = cache
+        self.seed = seed
+    }
 }
 
 /// What one kind of check judges, described once next to its code, with the fixture scenarios
@@ -67,8 +94,9 @@ public struct Side: Sendable {
     public let commit: String
     /// This side's `mlgate.yml`; nil when the revision has none.
     public let configuration: Configuration?
-    /// Parsed data files by their `data:` key (`train`, `holdout`); absent when the file is.
-    public let tables: [String: Table]
+    /// Parsed data files by their `data:` key (`train`, `holdout`), read on first use; absent
+    /// when the file is.
+    public let data: SideData
     /// Raw bytes of the other files checks read at this side (behavioural cases), by path.
     public let files: [String: [UInt8]]
     /// A content hash of each data file by its `data:` key (git's blob id), for cache keys.
@@ -80,12 +108,19 @@ public struct Side: Sendable {
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,
                 tables: [String: Table], files: [String: [UInt8]], contentHashes: [String: String] = [:],
                 streamed: [String: StreamedFile] = [:]) {
+        self.init(role: role, revision: revision, commit: commit, configuration: configuration, data: SideData(tables), files: files,
+                  contentHashes: contentHashes, streamed: streamed)
+    }
+
+    public init(role: Role, revision: String, commit: String, configuration: Configuration?,
+                data: SideData, files: [String: [UInt8]], contentHashes: [String: String] = [:],
+                streamed: [String: StreamedFile] = [:]) {
         self.streamed = streamed
         self.role = role
         self.revision = revision
         self.commit = commit
         self.configuration = configuration
-        self.tables = tables
+        self.data = data
         self.files = files
         self.contentHashes = contentHashes
     }
@@ -93,8 +128,12 @@ public struct Side: Sendable {
     /// `data/train.csv@a1b2c3d4`: how messages name a file at this side.
     public func label(_ path: String) -> String { "\(path)@\(commit.prefix(8))" }
 
-    public var train: Table? { tables["train"] }
-    public var holdout: Table? { tables["holdout"] }
+    /// The data file under `key`, read now if it was not yet.
+    public func table(_ key: String) -> Table? { data.table(key) }
+    /// Every data file, each read now if it was not yet.
+    public var tables: [String: Table] { data.all }
+    public var train: Table? { data.table("train") }
+    public var holdout: Table? { data.table("holdout") }
 }
 
 /// A delimited data file on disk (a Git LFS object or a working-tree file) too large to read whole.
@@ -194,6 +233,9 @@ public struct PluginNeeds: Sendable, Equatable {
 extension Plugin {
     /// By default a plugin needs nothing beyond the data.
     public func needs(_ settings: Settings) -> PluginNeeds { PluginNeeds() }
+
+    /// By default a plugin reads both sides' data.
+    public func readsBaselineData(_ probe: BaselineProbe) -> Bool { true }
 
     /// This plugin's section of `policy` (its defaults when the policy has none).
     public func settings(_ policy: Policy) -> Settings { policy.section(Settings.self, for: name) }

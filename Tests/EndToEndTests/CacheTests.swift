@@ -15,13 +15,78 @@ import Testing
         let first = try MLGateBinary.run(["check", "--json", temp.child("1.json")], in: built.path, environment: cache)
         #expect(first.status == 1 && first.stderr.contains("baseline model trained"), "\(first.stderr)")
         let entries = try FileManager.default.contentsOfDirectory(atPath: temp.child("xdg/mlgate")).filter { $0.hasSuffix(".entry") }
-        #expect(entries.count == 2)   // the baseline model and the candidate model
+        #expect(entries.count == 3)   // the baseline model, the candidate model and the baseline's data profile
         let second = try MLGateBinary.run(["check", "--json", temp.child("2.json")], in: built.path, environment: cache)
         #expect(second.status == 1 && second.stderr.contains("baseline model reused from the cache"))
         #expect(try withoutDurations(temp.child("1.json")) == withoutDurations(temp.child("2.json")))
         let fresh = try MLGateBinary.run(["check", "--no-cache", "--json", temp.child("3.json")], in: built.path, environment: cache)
         #expect(fresh.stderr.contains("baseline model trained") && fresh.stdout.isEmpty)
         #expect(try withoutDurations(temp.child("3.json")).contains("--no-cache"))
+    }
+
+    /// Data validation of the next PR against the same main reads head alone: the baseline's
+    /// profile comes from the cache, and the report is the one a run without the cache writes —
+    /// also where a check needs the baseline's rows after all (a leaking column) and where the
+    /// entry was damaged (a miss: the files are read again).
+    @Test func theBaselineProfileIsCachedAndTheReportIsUnchanged() throws {
+        // (scenario, whether the profile applies to head, whether the baseline's rows are read anyway)
+        let cases: [(String, Bool, Bool)] = [("drift", true, false), ("data-broken", false, true), ("leak-at-both", true, true)]
+        for (scenario, applies, readsRows) in cases {
+            let temp = try TemporaryDirectory("profile-cache")
+            let repo: String
+            if scenario == "leak-at-both" {
+                repo = try Self.leakingAtBoth(temp.child("repo"))
+            } else {
+                repo = try Scenario.named(scenario).build(at: temp.child("repo")).path
+            }
+            let cache = ["XDG_CACHE_HOME": temp.child("xdg")]
+            let base = scenario == "leak-at-both" ? ["--base", "main"] : []
+            let check = { (name: String, extra: [String]) in
+                try MLGateBinary.run(["check", "--only", "data-validation", "--json", temp.child(name)] + base + extra, in: repo, environment: cache)
+            }
+            let first = try check("1.json", [])
+            #expect(first.stderr.contains("read baseline train") && first.stderr.contains("data-validation: baseline profile of"), "\(first.stderr)")
+            let second = try check("2.json", [])
+            #expect(second.stderr.contains("baseline data files left unread"), "\(scenario): \(second.stderr)")
+            #expect(second.stderr.contains("baseline profile reused from the cache") == applies, "\(scenario): \(second.stderr)")
+            // Head with other columns, or a leaking column, sends the checks back to the baseline's rows.
+            #expect(second.stderr.contains("read baseline train") == readsRows, "\(scenario): \(second.stderr)")
+            let fresh = try check("3.json", ["--no-cache"])
+            #expect(fresh.stderr.contains("read baseline train") && !fresh.stderr.contains("profile reused"))
+            #expect(first.status == second.status && second.status == fresh.status)
+            let uncached = try withoutDurations(temp.child("3.json")).replacingOccurrences(of: " --no-cache", with: "")
+            #expect(try withoutDurations(temp.child("1.json")) == withoutDurations(temp.child("2.json")), "\(scenario)")
+            #expect(try withoutDurations(temp.child("2.json")) == uncached, "\(scenario)")
+
+            // A damaged entry authenticates as nothing: the files are read and the numbers stay.
+            let folder = temp.child("xdg/mlgate")
+            for entry in try FileManager.default.contentsOfDirectory(atPath: folder) where entry.hasSuffix(".entry") {
+                let path = folder + "/" + entry
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+            }
+            let damaged = try check("4.json", [])
+            #expect(damaged.stderr.contains("read baseline train") && !damaged.stderr.contains("profile reused"), "\(damaged.stderr)")
+            #expect(try withoutDurations(temp.child("4.json")) == withoutDurations(temp.child("1.json")), "\(scenario)")
+        }
+    }
+
+    /// A repository whose main already has `decision` (the label in words) and a PR that drops a
+    /// few rows: the same columns at both sides, and a leaking column whose baseline score the
+    /// check computes from the baseline's rows.
+    static func leakingAtBoth(_ path: String) throws -> String {
+        let writer = try RepoWriter(initializingAt: path)
+        var files: [String: [UInt8]] = [:]
+        for (path, source) in [("mlgate.yml", "clean/base/mlgate.yml"), ("data/train.csv", "label-restated/head/data/train.csv"),
+                               ("data/holdout.csv", "label-restated/head/data/holdout.csv")] {
+            files[path] = [UInt8](try Data(contentsOf: Scenario.fixturesDirectory.appendingPathComponent(source)))
+        }
+        let base = try writer.commit(files, message: "base", parents: [], branch: "main")
+        let lines = String(decoding: files["data/train.csv"]!, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        files["data/train.csv"] = Array((lines.prefix(lines.count / 2) + lines.suffix(lines.count / 2 - 20)).joined(separator: "\n").utf8)
+        _ = try writer.commit(files, message: "pr", parents: [base], branch: "pr")
+        try writer.checkout(branch: "pr")
+        return path
     }
 
     /// Declaring a column categorical changes the model: a run with another declaration must not
