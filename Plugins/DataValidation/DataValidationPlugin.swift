@@ -37,6 +37,14 @@ public struct DataValidationPlugin: Plugin {
 
     public init() {}
 
+    /// Not when the cache holds the baseline's profile for these files.
+    public func readsBaselineData(_ probe: BaselineProbe) -> Bool {
+        guard let cache = probe.cache, cache.isPersistent,
+              let inputs = BaselineProfile.Inputs(head: probe.head, naming: probe.baseline ?? probe.head, hashes: probe.baselineContentHashes)
+        else { return true }
+        return !cache.contains(inputs.key)
+    }
+
     public func run(_ context: PluginContext) -> [CheckResult] {
         let input: ValidationInput
         do {
@@ -48,29 +56,33 @@ public struct DataValidationPlugin: Plugin {
             context.malformedInput(error)
             return [CheckResult(id: "data-validation/schema", status: .error, title: "Schema", message: "\(error)")]
         }
-        var checks = [SchemaCheck(input: input).result(), RowsCheck(input: input).result()]
+        let timed = SectionTimer(name, log: context.log)
         let columns = input.featureColumns
-        checks += columns.map { NullsCheck(input: input, column: $0).result() }
-        checks += columns.filter { $0.kind == .numeric }.map { RangeCheck(input: input, column: $0).result() }
-        checks += columns.compactMap { ConstantCheck(input: input, column: $0).result() }
         // Dates and timestamps move on by design: their categories and drift are not judged.
         let datetime = Set(input.configuration.datetimeColumns)
-        checks += columns.filter { $0.kind == .categorical && !datetime.contains($0.name) }.map {
-            CategoriesCheck(input: input, column: $0, profile: $0.categoricalProfile).result()
+        var checks = timed("schema, rows, nulls, ranges, constants and categories of \(columns.count) columns") {
+            var checks = [SchemaCheck(input: input).result(), RowsCheck(input: input).result()]
+            checks += columns.map { NullsCheck(input: input, column: $0).result() }
+            checks += columns.filter { $0.kind == .numeric }.map { RangeCheck(input: input, column: $0).result() }
+            checks += columns.compactMap { ConstantCheck(input: input, column: $0).result() }
+            checks += columns.filter { $0.kind == .categorical && !datetime.contains($0.name) }.map {
+                CategoriesCheck(input: input, column: $0, profile: $0.categoricalProfile).result()
+            }
+            return checks
         }
         // Drift sorts every column on both sides: the heavy part, spread over the cores.
         let policy = input.policy.drift
         let drifting = columns.filter { !datetime.contains($0.name) }
-        checks += Parallel.map(drifting.count, jobs: context.jobs) { i in
-            let column = drifting[i]
-            return DriftCheck(id: "data-validation/drift/\(column.name)", title: "Drift of \(column.name)", head: column,
-                              baseline: input.baselineColumn(named: column.name), policy: policy).result()
+        checks += timed("drift of \(drifting.count) columns and the label") {
+            Parallel.map(drifting.count, jobs: context.jobs) { i in
+                let column = drifting[i]
+                return DriftCheck(id: "data-validation/drift/\(column.name)", title: "Drift of \(column.name)", head: column,
+                                  baseline: input.baselineColumn(named: column.name), policy: policy).result()
+            } + [labelDrift(input), MissingTargetCheck(input: input).result()]
         }
-        checks.append(labelDrift(input))
-        checks.append(MissingTargetCheck(input: input).result())
-        checks += TargetLeakageCheck(input: input).results()
-        checks.append(DuplicatesCheck(input: input).result())
-        checks.append(LeakageCheck(input: input).result())
+        checks += timed("target leakage") { TargetLeakageCheck(input: input).results() }
+        checks += timed("duplicates and holdout rows in train") { [DuplicatesCheck(input: input).result(), LeakageCheck(input: input).result()] }
+        input.storing.wait()
         // The file each check judges, for CI annotations that point at the data, not the config.
         let train = input.configuration.data.train, holdout = input.configuration.data.holdout
         return checks.map { check in

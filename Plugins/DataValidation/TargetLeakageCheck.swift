@@ -38,22 +38,36 @@ struct TargetLeakageCheck {
         let heldOut = Self.holdout(train: train, file: input.headHoldout, features: features, target: target, seed: input.context.seed)
         // A feature the holdout file lacks is judged on the rows a content split of train holds out
         // (without a holdout file, that is what `heldOut` already is).
-        let split = input.headHoldout == nil ? heldOut
+        let lacking = features.contains { heldOut.holdout.column($0) == nil }
+        let split = input.headHoldout == nil || !lacking ? heldOut
             : Self.holdout(train: train, file: nil, features: features, target: target, seed: input.context.seed)
+        let kind = config.task
+        let heldOutLabels = LabelCodes(target: target, task: kind, train: heldOut.train, holdout: heldOut.holdout)
+        let splitLabels = lacking ? LabelCodes(target: target, task: kind, train: split.train, holdout: split.holdout) : heldOutLabels
+        let found = Parallel.map(features.count, jobs: input.context.jobs) { i -> (name: String, finding: Finding)? in
+            let name = features[i]
+            let (sides, labels) = heldOut.holdout.column(name) == nil ? (split, splitLabels) : (heldOut, heldOutLabels)
+            guard let finding = Self.evaluate(name, target: target, task: kind, train: sides.train, holdout: sides.holdout, labels: labels),
+                  finding.oneToOne || finding.score >= Self.threshold else { return nil }
+            return (name, finding)
+        }.compactMap { $0 }
+        guard !found.isEmpty else { return [] }
+        // Whether the column leaked at the baseline too: its rows are read only now, when a
+        // column leaks (a profile from the cache holds no rows).
         let baseline: (train: Table, holdout: Table)? = {
-            guard case .memory(let table)? = Self.table(input.baseline, sample: input.context.baseline.train), table.column(target) != nil else { return nil }
-            let file = input.baselineHoldout.flatMap { if case .memory(let t) = $0 { t } else { nil } }
+            let rows: DataSet? = if case .profiled? = input.baseline { input.context.baseline.train.map(DataSet.memory) } else { input.baseline }
+            guard case .memory(let table)? = Self.table(rows, sample: input.context.baseline.train), table.column(target) != nil else { return nil }
+            let file: Table? = switch input.baseline {
+            case .profiled?: input.context.baseline.holdout
+            default: input.baselineHoldout.flatMap { if case .memory(let t) = $0 { t } else { nil } }
+            }
             return Self.holdout(train: table, file: file.map(DataSet.memory), features: features, target: target, seed: input.context.seed)
         }()
-        let kind = config.task
-        return Parallel.map(features.count, jobs: input.context.jobs) { i -> CheckResult? in
-            let name = features[i]
-            let sides = heldOut.holdout.column(name) == nil ? split : heldOut
-            guard let finding = Self.evaluate(name, target: target, task: kind, train: sides.train, holdout: sides.holdout),
-                  finding.oneToOne || finding.score >= Self.threshold else { return nil }
+        return Parallel.map(found.count, jobs: input.context.jobs) { i -> CheckResult in
+            let (name, finding) = found[i]
             let before = baseline.flatMap { Self.evaluate(name, target: target, task: kind, train: $0.train, holdout: $0.holdout) }
             return Self.check(name, target: target, finding: finding, baseline: before, strict: input.strict)
-        }.compactMap { $0 }
+        }
     }
 
     static func check(_ name: String, target: String, finding: Finding, baseline: Finding?, strict: Bool) -> CheckResult {
@@ -75,7 +89,7 @@ struct TargetLeakageCheck {
     static func table(_ set: DataSet?, sample: Table?) -> DataSet? {
         switch set {
         case .memory?: set
-        case .stream?: sample.map(DataSet.memory)
+        case .stream?, .profiled?: sample.map(DataSet.memory)
         case nil: nil
         }
     }
@@ -100,7 +114,9 @@ struct TargetLeakageCheck {
     static let maxRows = 100_000
 
     /// The single-feature evidence for `name`; nil when there is too little data to tell.
-    static func evaluate(_ name: String, target: String, task: TaskKind, train: Table, holdout: Table) -> Finding? {
+    ///   - labels: the label's class codes on both sides, when the caller judges many features on
+    ///     the same rows (made here otherwise).
+    static func evaluate(_ name: String, target: String, task: TaskKind, train: Table, holdout: Table, labels: LabelCodes? = nil) -> Finding? {
         guard let feature = train.column(name), let label = train.column(target),
               let heldFeature = holdout.column(name), let heldLabel = holdout.column(target) else { return nil }
         let groups = Grouping(feature)
@@ -120,9 +136,8 @@ struct TargetLeakageCheck {
             guard Int(count) >= minRows, truth.count >= minRows else { return nil }
             return Finding(score: Metrics.r2(truth, predicted), oneToOne: false, metric: "r2")
         case .binary, .multiclass:
-            let classes = ClassCoding(label)
-            let y = classes.codes(of: label), heldY = classes.codes(of: heldLabel)
-            let k = classes.count
+            let codes = labels ?? LabelCodes(label: label, held: heldLabel)
+            let y = codes.train, heldY = codes.holdout, k = codes.classes
             guard k >= 2 else { return nil }
             var counts = [Double](repeating: 0, count: groups.count * k), prior = [Double](repeating: 0, count: k)
             var labelled = 0
@@ -132,18 +147,31 @@ struct TargetLeakageCheck {
                 labelled += 1
             }
             let oneToOne = Self.oneToOne(counts: counts, groups: groups.count, classes: k, missingGroup: groups.missingGroup)
-            let rows = (0..<holdout.rowCount).filter { heldY[$0] >= 0 }
-            guard labelled >= minRows, rows.count >= minRows else { return oneToOne && labelled >= minRows ? Finding(score: 1, oneToOne: true, metric: "auc") : nil }
+            // Every held-out row of a group gets the same score, so the AUC follows from each
+            // group's class counts (ties within and across groups counted as the ranks would).
+            let unseen = groups.count
+            var held = [Double](repeating: 0, count: (groups.count + 1) * k)
+            var heldLabelled = 0
+            for r in 0..<holdout.rowCount where heldY[r] >= 0 {
+                let g = heldGroups[r] >= 0 ? heldGroups[r] : unseen
+                held[g * k + heldY[r]] += 1
+                heldLabelled += 1
+            }
+            guard labelled >= minRows, heldLabelled >= minRows else { return oneToOne && labelled >= minRows ? Finding(score: 1, oneToOne: true, metric: "auc") : nil }
             var aucs: [Double] = []
             for c in (k == 2 ? [1] : Array(0..<k)) {
-                let scores = rows.map { r -> Double in
-                    let g = heldGroups[r]
-                    let n = g >= 0 ? (0..<k).reduce(0.0) { $0 + counts[g * k + $1] } : 0
-                    return n > 0 ? counts[g * k + c] / n : prior[c] / Double(labelled)
+                var scores: [Double] = [], positives: [Double] = [], negatives: [Double] = []
+                for g in 0...unseen {
+                    let rows = (0..<k).reduce(0.0) { $0 + held[g * k + $1] }
+                    guard rows > 0 else { continue }
+                    let n = g < unseen ? (0..<k).reduce(0.0) { $0 + counts[g * k + $1] } : 0
+                    scores.append(n > 0 ? counts[g * k + c] / n : prior[c] / Double(labelled))
+                    positives.append(held[g * k + c])
+                    negatives.append(rows - held[g * k + c])
                 }
-                let truth = rows.map { heldY[$0] == c }
-                guard truth.contains(true), truth.contains(false) else { continue }
-                aucs.append(Metrics.rocAUC(labels: truth, scores: scores))
+                let p = positives.reduce(0, +)
+                guard p > 0, p < Double(heldLabelled) else { continue }
+                aucs.append(Metrics.rocAUC(scores: scores, positives: positives, negatives: negatives))
             }
             guard !aucs.isEmpty else { return nil }
             return Finding(score: aucs.reduce(0, +) / Double(aucs.count), oneToOne: oneToOne, metric: "auc")
@@ -215,6 +243,27 @@ private struct Grouping {
             let map = names.map { levels[$0] ?? -1 }
             return codes.map { $0 < 0 ? missingGroup : map[Int($0)] }
         }
+    }
+}
+
+/// The label's class codes on a train and a holdout table, made once for all the features
+/// judged on them.
+struct LabelCodes: Sendable {
+    let train: [Int]
+    let holdout: [Int]
+    let classes: Int
+
+    init(label: Column, held: Column) {
+        let coding = ClassCoding(label)
+        train = coding.codes(of: label)
+        holdout = coding.codes(of: held)
+        classes = coding.count
+    }
+
+    /// For `target` on these tables; nil when either lacks it, or for a regression.
+    init?(target: String, task: TaskKind, train: Table, holdout: Table) {
+        guard task != .regression, let label = train.column(target), let held = holdout.column(target) else { return nil }
+        self.init(label: label, held: held)
     }
 }
 

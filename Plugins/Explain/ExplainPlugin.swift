@@ -29,27 +29,12 @@ public struct ExplainPlugin: Plugin {
 
     public func run(_ context: PluginContext) -> [CheckResult] {
         guard let config = context.head.configuration else { return [] }
-        let timed = SectionTimer(log: context.log)
+        let timed = SectionTimer("explain", log: context.log)
         let explanation = timed("row matching") { Explanation(context: context, config: config, policy: settings(context.policy)) }
         var results = timed("data change descriptions") { explanation.dataChange() }
         results += explanation.modelChange(timed)
         results.append(timed("label issues") { explanation.labelIssues() })
         return results
-    }
-}
-
-/// Logs each section's time, as the engine logs each plugin's (`-v`), so a user sees where
-/// the plugin's time goes.
-struct SectionTimer {
-    let log: @Sendable (String) -> Void
-
-    func callAsFunction<T>(_ section: String, _ work: () -> T) -> T {
-        let start = ContinuousClock.now
-        let result = work()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        log("explain: \(section) in \(NumberText.fixed(seconds, decimals: 2)) s")
-        return result
     }
 }
 
@@ -83,9 +68,9 @@ struct Explanation {
         var results: [CheckResult] = []
         let ignored = Set(config.features.ignore + config.datetimeColumns)
         for key in ["train", "holdout"] {
-            guard let head = context.head.tables[key], let path = key == "train" ? config.data.train : config.data.holdout else { continue }
+            guard let head = context.head.table(key), let path = key == "train" ? config.data.train : config.data.holdout else { continue }
             let id = "explain/data-change/\(key)"
-            guard let baseline = context.baseline.tables[key] else {
+            guard let baseline = context.baseline.table(key) else {
                 results.append(CheckResult(id: id, status: .skip, title: "What changed in \(path)",
                                            message: "the baseline has no \(path): all \(head.rowCount) rows are new"))
                 continue
@@ -114,7 +99,7 @@ struct Explanation {
         guard context.baseline.streamed[key] != nil || context.head.streamed[key] != nil else { return nil }
         return { columns in
             func whole(_ side: Side, _ names: [String]) -> [UInt64]? {
-                guard let file = side.streamed[key] else { return side.tables[key].map { RowHashing.hashes($0, columns: names) } }
+                guard let file = side.streamed[key] else { return side.table(key).map { RowHashing.hashes($0, columns: names) } }
                 var options = StreamingProfiler.Options()
                 options.declared = file.declared
                 options.hashColumns = names

@@ -98,8 +98,10 @@ struct Evaluation {
         let comparisons = metrics.compactMap { metric in
             candidate.sample(metric).flatMap { c in baseline?.sample(metric).map { PairedBootstrap.Comparison(metric, candidate: c, baseline: $0) } }
         }
-        let computed = PairedBootstrap.intervals(comparisons, paired: paired, resamples: policy.bootstrap,
-                                                 seed: context.seed ^ Mixing.mix64(0x4D45_5452_4943), jobs: context.jobs)
+        let computed = SectionTimer(ModelEvaluationPlugin().name, log: context.log)("bootstrap of \(comparisons.count) metrics × \(policy.bootstrap) resamples") {
+            PairedBootstrap.intervals(comparisons, paired: paired, resamples: policy.bootstrap,
+                                      seed: context.seed ^ Mixing.mix64(0x4D45_5452_4943), jobs: context.jobs)
+        }
         let intervals = Dictionary(zip(comparisons.map(\.metric), computed), uniquingKeysWith: { a, _ in a })
         for metric in metrics {
             results.append(judge(metric, candidate: candidate, baseline: baseline, id: "model-evaluation/\(metric.rawValue)",

@@ -54,10 +54,10 @@ public struct ModelRun: Sendable {
         if config.data.predictions != nil {
             // The repository's own model: its predictions on head's holdout, in row order.
             guard let holdout = context.head.holdout else { throw .unsupported("data.predictions needs data.holdout: the predictions are of the holdout's rows") }
-            guard let predictions = context.head.tables["predictions"] else { throw .training("the predictions file could not be read at head") }
+            guard let predictions = context.head.table("predictions") else { throw .training("the predictions file could not be read at head") }
             self.holdout = holdout
             candidate = ScoredHoldout(task: task, holdout: holdout, scores: try Self.scores(predictions, task: task, rows: holdout.rowCount), classes: task.classes)
-            if let basePredictions = context.baseline.tables["predictions"], let baseHoldout = context.baseline.holdout,
+            if let basePredictions = context.baseline.table("predictions"), let baseHoldout = context.baseline.holdout,
                let baseConfig = context.baseline.configuration, let baseTask = try? LearningTask(configuration: baseConfig, train: context.baseline.train ?? baseHoldout) {
                 let scores = try Self.scores(basePredictions, task: baseTask, rows: baseHoldout.rowCount)
                 let scored = ScoredHoldout(task: task, holdout: baseHoldout, scores: scores, classes: baseTask.classes)
@@ -159,13 +159,13 @@ public struct ModelRun: Sendable {
             context.log("model: \(rows.summary)")
         }
 
+        let timed = SectionTimer("model", log: context.log)
         let spec = sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
-        let (model, candidateCached) = try TrainedModel.cached(task, on: trainRows, rowKeys: trainKeys,
-                                                               dataHash: context.head.contentHashes["train"],
-                                                               split: headSplit ? split.description : "holdout file", spec: spec, seed: seed,
-                                                               jobs: jobs, cache: context.cache,
-                                                               progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
-        context.log(candidateCached ? "model: candidate model reused" : "model: candidate model trained")
+        let (model, _) = try timed({ () throws(ModelError) in
+            try TrainedModel.cached(task, on: trainRows, rowKeys: trainKeys, dataHash: context.head.contentHashes["train"],
+                                    split: headSplit ? split.description : "holdout file", spec: spec, seed: seed, jobs: jobs, cache: context.cache,
+                                    progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
+        }, { $0.cached ? "candidate model reused from the cache" : "candidate model trained on \(trainRows.rowCount) rows" })
         if let file = context.head.streamed["train"] {
             notes.append(("data_sample", .string("\(context.head.label(config.data.train)) is larger than the memory this run may use (\(MemoryBudget.text(file.bytes))): models train on a seeded sample of \(file.sampledRows) of its \(file.rows) rows")))
         }
@@ -173,22 +173,23 @@ public struct ModelRun: Sendable {
             let why = config.model.sampleRows != nil ? "model.sample_rows" : "the default for \(MemoryBudget.text(context.memory.available)) of memory; set model.sample_rows to choose"
             notes.append(("training_sample", .string("trained on a seeded sample of \(limit) of \(trainRows.rowCount) rows chosen by row content, stratified by label (\(why))")))
         }
-        var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: model.scores(holdout, jobs: jobs), classes: task.classes),
+        let candidateScores = timed("scored \(holdout.rowCount) holdout rows with the candidate model") { model.scores(holdout, jobs: jobs) }
+        var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: candidateScores, classes: task.classes),
                              baseline: nil, candidateModel: model, baselineModel: nil, view: view)
 
         if let baseTable, let baseTrain, let baseTrainKeys, let baseSides, let baseTask, let view {
             let baseSpec = sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
-            let (baseModel, cached) = try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: baseTrainKeys,
-                                                              dataHash: context.baseline.contentHashes["train"],
-                                                              split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed,
-                                                              jobs: jobs, cache: context.cache,
-                                                              progress: progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
-            context.log(cached ? "model: baseline model reused from the cache" : "model: baseline model trained")
+            let (baseModel, _) = try timed({ () throws(ModelError) in
+                try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: baseTrainKeys, dataHash: context.baseline.contentHashes["train"],
+                                        split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed, jobs: jobs,
+                                        cache: context.cache, progress: progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
+            }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseTrain.rowCount) rows" })
             result.baselineModel = baseModel
             if let why = view.incomparable {
                 notes.append(("baseline_model", .string("not comparable: \(why)")))
             } else {
-                result.baseline = ScoredHoldout(task: task, holdout: holdout, scores: baseModel.scores(view.apply(holdout), jobs: jobs), classes: baseTask.classes)
+                let scores = timed("scored \(holdout.rowCount) holdout rows with the baseline model") { baseModel.scores(view.apply(holdout), jobs: jobs) }
+                result.baseline = ScoredHoldout(task: task, holdout: holdout, scores: scores, classes: baseTask.classes)
                 if !view.mapped.isEmpty {
                     notes.append(("renamed", .string("the baseline model read renamed columns under their old names: "
                         + view.mapped.map { "\($0.old) → \($0.new)" }.joined(separator: ", "))))

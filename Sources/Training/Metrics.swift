@@ -33,6 +33,32 @@ public enum Metrics {
         return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
     }
 
+    /// `rocAUC` of rows given as groups that share a score: `positives[g]` and `negatives[g]`
+    /// rows score `scores[g]`. Equal to `rocAUC` on the rows themselves, to the bit: both sum
+    /// half-integer ranks exactly and divide once.
+    public static func rocAUC(scores: [Double], positives: [Double], negatives: [Double]) -> Double {
+        let order = scores.indices.sorted { scores[$0] < scores[$1] }
+        var below = 0.0, sum = 0.0, p = 0.0, n = 0.0
+        var i = 0
+        while i < order.count {
+            var pos = 0.0, neg = 0.0
+            var j = i
+            while j < order.count && scores[order[j]] == scores[order[i]] {
+                pos += positives[order[j]]
+                neg += negatives[order[j]]
+                j += 1
+            }
+            // Each positive here outranks the negatives below and half of those tied with it.
+            sum += pos * (below + neg / 2)
+            below += neg
+            p += pos
+            n += neg
+            i = j
+        }
+        guard p > 0, n > 0 else { return .nan }
+        return sum / (p * n)
+    }
+
     /// `average_precision_score`: Σ (Rₙ − Rₙ₋₁) Pₙ over the distinct score thresholds, highest first.
     public static func averagePrecision(labels: [Bool], scores: [Double]) -> Double {
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
