@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one reader or the config loader with libFuzzer.
 #
-#   scripts/fuzz.sh TARGET [SECONDS]      TARGET: csv | tsv | jsonl | config | gzip (default 600 s)
+#   scripts/fuzz.sh TARGET [SECONDS]      TARGET: csv | tsv | jsonl | config | gzip | parquet (default 600 s)
 #
 # Builds mlgate-fuzz with -sanitize=fuzzer,address into .build-fuzz, starts from the committed
 # seed corpus (fuzz/corpus/TARGET) and grows a working corpus in .build-fuzz/corpus/TARGET, so
@@ -10,9 +10,9 @@
 # `swift test --filter FuzzRegression` replays it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${1:?usage: scripts/fuzz.sh csv|tsv|jsonl|config|gzip [SECONDS]}
+target=${1:?usage: scripts/fuzz.sh csv|tsv|jsonl|config|gzip|parquet [SECONDS]}
 seconds=${2:-600}
-case "$target" in csv|tsv|jsonl|config|gzip) ;; *) echo "unknown target '$target': csv, tsv, jsonl, config or gzip" >&2; exit 2;; esac
+case "$target" in csv|tsv|jsonl|config|gzip|parquet) ;; *) echo "unknown target '$target': csv, tsv, jsonl, config, gzip or parquet" >&2; exit 2;; esac
 
 swift build -c release --product mlgate-fuzz --build-path .build-fuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMLGATE_FUZZING -Xswiftc -parse-as-library -Xlinker --allow-multiple-definition 2>&1 \

@@ -386,7 +386,7 @@ public struct Gate: Sendable {
     /// inflates a blob in one piece), as are JSON Lines and gzip files.
     private func largeFile(_ path: String, at snapshot: RevisionSnapshot,
                            reading: Reading) throws(GateError) -> (path: String, size: Int, id: String?)? {
-        guard let format = TableReader.format(of: path), format != .jsonl, !path.lowercased().hasSuffix(".gz") else { return nil }
+        guard let format = TableReader.format(of: path), format == .csv || format == .tsv, !path.lowercased().hasSuffix(".gz") else { return nil }
         guard let file = try snapshot.diskFile(path), reading.memory.shouldStream(fileBytes: file.size) else { return nil }
         return file
     }

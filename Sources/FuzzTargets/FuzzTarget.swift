@@ -6,7 +6,7 @@ import PluginRegistry
 /// replay the corpus through. A target traps when an invariant breaks, which libFuzzer records as
 /// a crash; errors the readers throw are the expected answer to bad input.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case csv, tsv, jsonl, config, gzip
+    case csv, tsv, jsonl, config, gzip, parquet
 
     public func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -15,6 +15,25 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jsonl: Self.jsonLines(bytes)
         case .config: Self.configuration(bytes)
         case .gzip: Self.compressed(bytes)
+        case .parquet: Self.parquet(bytes)
+        }
+    }
+
+    /// A Parquet file: a table whose every column has one value a row, or an error with a
+    /// message; never a crash or a read past the bytes (the address sanitizer watches). Read on
+    /// one thread and on three, which must agree.
+    private static func parquet(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let one = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet") }
+        switch one {
+        case .failure(let error): requireMessage(error)
+        case .success(let table):
+            for column in table.columns where column.count != table.rowCount {
+                fatalError("column \(column.name) has \(column.count) values for \(table.rowCount) rows")
+            }
+            let three = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet", jobs: 3) }
+            guard case .success(let other) = three, snapshot(table) == snapshot(other) else {
+                fatalError("the Parquet file reads differently on three threads")
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 /// Reads a data file's bytes into a table, choosing the format by the file name
 /// (`.csv`, `.tsv`, `.jsonl`/`.ndjson`, each optionally `.gz`) and the gzip magic bytes.
 public enum TableReader {
-    public enum Format: String, Sendable { case csv, tsv, jsonl }
+    public enum Format: String, Sendable { case csv, tsv, jsonl, parquet }
 
     /// The format a path names, or nil when it names none mlgate reads.
     public static func format(of path: String) -> Format? {
@@ -10,6 +10,7 @@ public enum TableReader {
         if name.hasSuffix(".csv") || name.hasSuffix(".txt") { return .csv }
         if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
         if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
+        if name.hasSuffix(".parquet") || name.hasSuffix(".pq") { return path.lowercased().hasSuffix(".gz") ? nil : .parquet }
         return nil
     }
 
@@ -33,6 +34,11 @@ public enum TableReader {
                             declared: [String: ColumnKind] = [:], jobs: Int = 1, inflateLimit: Int = Int.max) throws(TabularError) -> Table {
         let name = source ?? path
         guard let format = format(of: path) else { throw .unsupportedFormat(file: name) }
+        if format == .parquet {
+            // Compressed page by page inside; the columns are typed, so declared types only
+            // turn numbers into text or text into numbers.
+            return try ParquetReader(file: name, declared: declared).read(bytes, jobs: jobs)
+        }
         if path.lowercased().hasSuffix(".gz") || Gzip.isCompressed(bytes) {
             guard Gzip.isCompressed(bytes) else { throw .notGzip(file: name, reason: "no gzip header") }
             let content = try Gzip.decompress(Array(bytes), file: name, limit: inflateLimit)
@@ -47,7 +53,7 @@ public enum TableReader {
     static func sniff(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, format: Format) -> String? {
         let head = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, 4096)])
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "this is a ZIP archive (an Excel workbook?), not \(format.rawValue); export it as CSV" }
-        if head.starts(with: Array("PAR1".utf8)) { return "this is a Parquet file, not \(format.rawValue); mlgate reads CSV, TSV and JSON Lines" }
+        if head.starts(with: Array("PAR1".utf8)) { return "this is a Parquet file, not \(format.rawValue); name it .parquet" }
         if head.contains(0) { return "binary data, not a \(format.rawValue) text file" }
         let opening = bytes[first]
         let firstLine = head[first...].prefix { $0 != 0x0A }
@@ -63,6 +69,8 @@ public enum TableReader {
             if opening != UInt8(ascii: "{") {
                 return "a JSON Lines file has one {…} object a line, and this one starts with '\(Character(Unicode.Scalar(opening)))'; is it CSV?"
             }
+        case .parquet:
+            return nil
         }
         return nil
     }
@@ -77,6 +85,7 @@ public enum TableReader {
         case .csv: return try DelimitedReader(file: name, delimiter: UInt8(ascii: ","), declared: declared).read(buffer, jobs: jobs)
         case .tsv: return try DelimitedReader(file: name, delimiter: 0x09, declared: declared).read(buffer, jobs: jobs)
         case .jsonl: return try JSONLinesReader(file: name, declared: declared).read(buffer)
+        case .parquet: return try ParquetReader(file: name, declared: declared).read(buffer, jobs: jobs)
         }
     }
 }

@@ -9,6 +9,8 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedJSON(file: String, line: Int, column: Int, reason: String)
     case notGzip(file: String, reason: String)
     case unsupportedFormat(file: String)
+    /// A Parquet file that cannot be read: what is wrong, and where.
+    case parquet(file: String, reason: String)
     /// The content is not the format the file's name says.
     case wrongFormat(file: String, found: String)
     /// The file is past one of the limits that keep a run's memory and time bounded.
@@ -54,7 +56,9 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fieldTooLong(let file, let line, let field, let bytes):
             return "\(file):\(line): field \(field) is \(bytes >> 10) KiB; a field may hold at most \(Limits.fieldBytes >> 20) MiB (is a quote left open?)"
         case .unsupportedFormat(let file):
-            return "\(file): unsupported data format; use .csv, .tsv or .jsonl, optionally with .gz"
+            return "\(file): unsupported data format; use .csv, .tsv or .jsonl (optionally with .gz), or .parquet"
+        case .parquet(let file, let reason):
+            return "\(file): \(reason)"
         }
     }
 }

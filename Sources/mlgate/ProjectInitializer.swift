@@ -106,7 +106,7 @@ public struct ProjectInitializer {
         if tabular.count == 1 { return (tabular[0], nil) }
         let listed = tabular.prefix(10).joined(separator: ", ")
         throw .usage(tabular.isEmpty
-            ? "no .csv, .tsv or .jsonl file is committed at HEAD; commit your data, or pass --data PATH"
+            ? "no .csv, .tsv, .jsonl or .parquet file is committed at HEAD; commit your data, or pass --data PATH"
             : "cannot tell which file is the training data (\(listed)); pass --data TRAIN [--data HOLDOUT]")
     }
 
