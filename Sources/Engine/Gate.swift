@@ -326,7 +326,7 @@ public struct Gate: Sendable {
     private static func readTable(_ key: String, path: String, role: Side.Role, snapshot: RevisionSnapshot, declared: [String: ColumnKind],
                                   reading: Reading, progress: (String) -> Void) throws(GateError) -> (table: Table, hash: String)? {
         let readClock = ContinuousClock.now
-        guard let bytes = try snapshot.read(path) else { return nil }
+        guard let bytes = try snapshot.readData(path) else { return nil }
         let readSeconds = seconds(since: readClock)
         // The blob id names the content already; hashing 170 MB again would cost a third of a second.
         let hash = try snapshot.contentID(path) ?? Repository.blobID(of: bytes).hex

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A fixture scenario: `base/` (the tree on main), `head/` (files the pull request adds or
@@ -79,12 +80,22 @@ public struct Scenario: Sendable {
         public var lfs = LFSMode.objectsPresent
         /// More paths to store in LFS than the scenario names (to test reading large files from disk).
         public var alsoLFS: [String] = []
-        public init(detachedHead: Bool = false, lfs: LFSMode = .objectsPresent, alsoLFS: [String] = []) {
+        /// Paths to track with DVC instead of git: a `NAME.dvc` pointer is committed and the
+        /// content put in the working tree's DVC cache, as `dvc add` and `dvc pull` leave them.
+        public var dvc: [String] = []
+        public var dvcLayout = DVCLayout.version3
+        public init(detachedHead: Bool = false, lfs: LFSMode = .objectsPresent, alsoLFS: [String] = [], dvc: [String] = [],
+                    dvcLayout: DVCLayout = .version3) {
             self.detachedHead = detachedHead
             self.lfs = lfs
             self.alsoLFS = alsoLFS
+            self.dvc = dvc
+            self.dvcLayout = dvcLayout
         }
     }
+
+    /// DVC 3 keeps content under `.dvc/cache/files/md5/`, DVC 2 under `.dvc/cache/`.
+    public enum DVCLayout: Sendable { case version2, version3 }
 
     /// What was built, with the commit ids a test may compare against.
     public struct Built: Sendable {
@@ -100,20 +111,23 @@ public struct Scenario: Sendable {
     public func build(at path: String, options: Options = Options()) throws -> Built {
         let writer = try RepoWriter(initializingAt: path)
         let baseFiles = try self.baseFiles()
-        let base = try commitStoringLFS(baseFiles, writer: writer, options: options, message: "base", parents: [], branch: "main")
+        var cache: [(md5: String, content: [UInt8])] = []
+        let base = try commitStoringLFS(baseFiles, writer: writer, options: options, message: "base", parents: [], branch: "main", pendingCache: &cache)
         try writer.setReference("refs/tags/v1.0", to: base)
 
         var headFiles = baseFiles
         for (path, bytes) in try Self.readTree(directory.appendingPathComponent("head")) { headFiles[path] = bytes }
         for path in delete { headFiles[path] = nil }
-        let head = try commitStoringLFS(headFiles, writer: writer, options: options, message: "pull request", parents: [base], branch: "feature")
+        let head = try commitStoringLFS(headFiles, writer: writer, options: options, message: "pull request", parents: [base], branch: "feature",
+                                        pendingCache: &cache)
 
         var mainTip = base
         let mainOverlay = try Self.readTree(directory.appendingPathComponent("main"))
         if !mainOverlay.isEmpty {
             var files = baseFiles
             for (path, bytes) in mainOverlay { files[path] = bytes }
-            mainTip = try commitStoringLFS(files, writer: writer, options: options, message: "main moves on", parents: [base], branch: "main")
+            mainTip = try commitStoringLFS(files, writer: writer, options: options, message: "main moves on", parents: [base], branch: "main",
+                                        pendingCache: &cache)
         }
 
         try writer.addRemote("origin", url: path)
@@ -125,16 +139,33 @@ public struct Scenario: Sendable {
         } else {
             try writer.checkout(branch: "feature")
         }
+        for (md5, content) in cache {
+            let folder = path + "/.dvc/cache" + (options.dvcLayout == .version3 ? "/files/md5/" : "/") + md5.prefix(2)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(content).write(to: URL(fileURLWithPath: folder + "/" + md5.dropFirst(2)))
+        }
         return Built(path: path, baseCommit: base, headCommit: head, mainTip: mainTip)
     }
 
     private func commitStoringLFS(_ files: [String: [UInt8]], writer: RepoWriter, options: Options,
-                                  message: String, parents: [String], branch: String) throws -> String {
+                                  message: String, parents: [String], branch: String,
+                                  pendingCache: inout [(md5: String, content: [UInt8])]) throws -> String {
         var stored = files
         for path in Set(lfsPaths + options.alsoLFS).sorted() {
             guard let content = files[path] else { continue }
             stored[path] = RepoWriter.lfsPointer(for: content).pointer
             if options.lfs == .objectsPresent { try writer.storeLFSObject(content) }
+        }
+        for path in options.dvc {
+            guard let content = stored.removeValue(forKey: path) else { continue }
+            let md5 = Insecure.MD5.hash(data: content).map { String(format: "%02x", $0) }.joined()
+            let name = (path as NSString).lastPathComponent
+            let hashLine = options.dvcLayout == .version3 ? "  hash: md5\n" : ""
+            stored[path + ".dvc"] = Array("outs:\n- md5: \(md5)\n  size: \(content.count)\n\(hashLine)  path: \(name)\n".utf8)
+            stored[".dvc/config"] = stored[".dvc/config"] ?? []
+            stored[".dvc/.gitignore"] = Array("/config.local\n/tmp\n/cache\n".utf8)
+            // Written into the cache once the checkout is done (a checkout clears untracked files).
+            pendingCache.append((String(md5), content))
         }
         return try writer.commit(stored, message: message, parents: parents, branch: branch)
     }
