@@ -41,6 +41,28 @@ if arguments.count >= 2, arguments[0] == "profile" {
     }
 }
 
+// mlgate-bench read FILE [--jobs N]: reads one data file (CSV, Parquet, …) into typed columns,
+// as `mlgate check` does; prints the seconds (file read from the page cache, then parsed), rows,
+// columns and peak memory.
+if arguments.count >= 2, arguments[0] == "read" {
+    let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount
+    do {
+        let clock = ContinuousClock.now
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[1])))
+        let read = seconds(clock)
+        let parse = ContinuousClock.now
+        let table = try TableReader.read(bytes, path: arguments[1], jobs: jobs)
+        print("""
+        {"read_seconds": \(read), "parse_seconds": \(seconds(parse)), "seconds": \(seconds(clock)), "rows": \(table.rowCount), \
+        "columns": \(table.columns.count), "nulls": \(table.columns.reduce(0) { $0 + $1.nullCount }), "peak_rss_mb": \(peakResidentMB())}
+        """)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(2)
+    }
+}
+
 // mlgate-bench bootstrap [--rows N] [--resamples N] [--jobs N] [--metrics auc,f1,…]: paired bootstrap intervals of every
 // binary metric (auc, pr_auc, accuracy, f1, precision, recall, log_loss, brier, ece) for two
 // models' seeded synthetic scores on N holdout rows; prints the seconds to build the samples

@@ -57,6 +57,64 @@ struct Sink {
         }
     }
 
+    /// Numbers already final (NaN missing), `definitions` placing them (none: all present):
+    /// the fast path of plain numeric columns.
+    mutating func appendNumbers(_ values: UnsafeBufferPointer<Double>, definitions: [UInt32]) {
+        if definitions.isEmpty {
+            numbers.append(contentsOf: values)
+            for v in values where v.isNaN { nulls += 1 }
+            return
+        }
+        var next = 0
+        for d in definitions {
+            if d == 0 {
+                numbers.append(.nan)
+                nulls += 1
+            } else {
+                let v = values[next]
+                next += 1
+                numbers.append(v)
+                if v.isNaN { nulls += 1 }
+            }
+        }
+    }
+
+    /// Dictionary indices (already checked against the dictionary's size) to its entries,
+    /// `definitions` placing them: the fast path of dictionary-encoded pages.
+    mutating func appendEntries(_ indices: [UInt32], of dictionary: Sink, definitions: [UInt32]) {
+        if target.kind == .text {
+            dictionary.codes.withUnsafeBufferPointer { entries in
+                var next = 0
+                if definitions.isEmpty {
+                    for index in indices {
+                        let code = entries[Int(index)]
+                        codes.append(code)
+                        if code < 0 { nulls += 1 }
+                    }
+                    return
+                }
+                for d in definitions {
+                    if d == 0 {
+                        codes.append(-1)
+                        nulls += 1
+                    } else {
+                        let code = entries[Int(indices[next])]
+                        next += 1
+                        codes.append(code)
+                        if code < 0 { nulls += 1 }
+                    }
+                }
+            }
+            return
+        }
+        var weave = NullWeaver(definitions: definitions)
+        for index in indices {
+            weave.nullsBefore(into: &self)
+            appendEntry(Int(index), of: dictionary)
+        }
+        _ = weave.rest(into: &self)
+    }
+
     mutating func append(_ value: Value) {
         switch target.kind {
         case .numeric, .boolean: appendNumber(value)
