@@ -35,6 +35,8 @@ import sys
 import tempfile
 import time
 
+from data_bench import drift   # PSI on the baseline's deciles, KS and chi-square with scipy, as data_bench times them
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CONFIG = """version: 1
@@ -59,40 +61,6 @@ TARGETS = {  # (mlgate run, peer, cache state): the most mlgate / peer may be
 
 # ---------------------------------------------------------------- peers (each in a child process)
 
-def psi(b, h):
-    import numpy as np
-    edges = np.unique(np.quantile(b, np.arange(1, 10) / 10))
-    pb = np.bincount(np.searchsorted(edges, b, side="left"), minlength=len(edges) + 1) / len(b)
-    ph = np.bincount(np.searchsorted(edges, h, side="left"), minlength=len(edges) + 1) / len(h)
-    pb, ph = np.maximum(pb, 1e-4), np.maximum(ph, 1e-4)
-    return float(np.sum((ph - pb) * np.log(ph / pb)))
-
-
-def categorical_psi(b_counts, h_counts):
-    import numpy as np
-    from scipy import stats
-    levels = sorted(set(b_counts) | set(h_counts))
-    b = np.array([b_counts.get(l, 0) for l in levels], float)
-    h = np.array([h_counts.get(l, 0) for l in levels], float)
-    stats.chi2_contingency(np.vstack([b, h]), correction=False)
-    pb, ph = np.maximum(b / b.sum(), 1e-4), np.maximum(h / h.sum(), 1e-4)
-    return float(np.sum((ph - pb) * np.log(ph / pb)))
-
-
-def drifted(numeric, categorical, values, counts):
-    from scipy import stats
-    out = []
-    for name in numeric:
-        b, h = values(name)
-        stats.ks_2samp(b, h, method="asymp")
-        if psi(b, h) >= 0.1:
-            out.append(name)
-    for name in categorical:
-        if categorical_psi(counts[0][name], counts[1][name]) >= 0.1:
-            out.append(name)
-    return out
-
-
 def lane_polars(files):
     import polars as pl
     base, head, base_holdout, head_holdout = [pl.read_csv(p) for p in files]
@@ -112,7 +80,7 @@ def lane_polars(files):
             vc = f[c].drop_nulls().value_counts()
             per[c] = dict(zip(vc[c].to_list(), vc["count"].to_list()))
         counts.append(per)
-    moved = drifted(numeric, categorical, lambda n: [f[n].drop_nulls().to_numpy() for f in (base, head)], counts)
+    moved = drift(numeric, categorical, lambda n: [f[n].drop_nulls().to_numpy() for f in (base, head)], counts)
     duplicates = int(head.is_duplicated().sum())
     leaked = int(head_holdout.hash_rows().is_in(head.hash_rows()).sum())
     for f, h in ((base, base_holdout),):  # the baseline's own leakage, as mlgate reports it beside head's
@@ -133,7 +101,7 @@ def lane_pandas(files):
         f[numeric].mean()
         f.nunique()
         counts.append({c: f[c].value_counts().to_dict() for c in categorical})
-    moved = drifted(numeric, categorical, lambda n: [f[n].dropna().to_numpy() for f in (base, head)], counts)
+    moved = drift(numeric, categorical, lambda n: [f[n].dropna().to_numpy() for f in (base, head)], counts)
     duplicates = int(head.duplicated().sum())
     train_hashes = set(pd.util.hash_pandas_object(head, index=False))
     leaked = int(pd.util.hash_pandas_object(head_holdout, index=False).isin(train_hashes).sum())

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from lanes import arguments, mlgate_bench
+from lanes import arguments, mlgate_bench, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,19 +32,6 @@ def child(lane, path):
     else:
         rows = pl.read_parquet(path).height
     print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows}))
-
-
-def timed(command, env=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        sys.exit(f"{command} failed")
-    result = json.loads(out)
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024
-    result["wall_seconds"] = time.perf_counter() - start
-    return result
 
 
 def main():
@@ -77,9 +64,9 @@ def main():
             runs = []
             for _ in range(a.runs):
                 if lane == "mlgate":
-                    runs.append(timed([bench, "read", path, "--jobs", str(a.jobs)]))
+                    runs.append(run([bench, "read", path, "--jobs", str(a.jobs)]))
                 else:
-                    runs.append(timed([sys.executable, __file__, "--child", lane, path], env))
+                    runs.append(run([sys.executable, __file__, "--child", lane, path], env))
             results[lane] = min(runs, key=lambda r: r["seconds"])
         m, pa_, pl_ = results["mlgate"]["seconds"], results["pyarrow"]["seconds"], results["polars"]["seconds"]
         peaks = "/".join(f"{results[l]['peak_rss_mb']:.0f}" for l in ["mlgate", "pyarrow", "polars"])

@@ -114,7 +114,7 @@ public struct Gate: Sendable {
         let probe = BaselineProbe(head: headConfiguration, baseline: baselineConfiguration, baselineContentHashes: baselineHashes,
                                   cache: cache, seed: seed)
         let deferBaseline = !selected.contains { $0.readsBaselineData(probe) }
-        let failures = Failures()
+        let failures = FirstError<GateError>()
         let snapshots = Handoff((head, baselineData))
         let loaded: [Result<Side, GateError>] = Parallel.map(2, jobs: 2) { index in
             Result { () throws(GateError) in
@@ -136,7 +136,7 @@ public struct Gate: Sendable {
             throw .git(error)
         }
 
-        let malformed = MalformedInput()
+        let malformed = FirstError<TabularError>()
         let context = PluginContext(baseline: baselineSide, head: headSide, policy: review.policy, policyFiles: review.policyFiles,
                                     seed: seed, jobs: options.jobs, memory: memory, cache: cache, log: progress, status: status,
                                     malformedInput: { malformed.record($0) })
@@ -277,7 +277,7 @@ public struct Gate: Sendable {
     ///   - deferred: files held in git are read when a plugin first asks for them, not now; a
     ///     failure to read one is recorded in `failures` and stops the run after that plugin.
     private func loadSide(_ role: Side.Role, snapshot: RevisionSnapshot, configuration: Configuration?,
-                          naming: Configuration, reading: Reading, deferred: Bool = false, failures: Failures? = nil,
+                          naming: Configuration, reading: Reading, deferred: Bool = false, failures: FirstError<GateError>? = nil,
                           progress: @escaping @Sendable (String) -> Void) throws(GateError) -> Side {
         var tables: [String: Table] = [:]
         var hashes: [String: String] = [:]
@@ -412,8 +412,6 @@ public struct Gate: Sendable {
     }
 }
 
-/// The first malformed data file a plugin reported while reading it (plugins may run checks on
-/// several threads, hence the lock).
 /// A value handed to worker threads that each use their own part of it only (a repository
 /// handle per side), which the compiler cannot see.
 private struct Handoff<T>: @unchecked Sendable {
@@ -421,36 +419,20 @@ private struct Handoff<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// The first baseline file that could not be read when a plugin asked for it (read on first
-/// use, see `SideData`): the run stops with it after that plugin, as it would have before.
-final class Failures: @unchecked Sendable {
+/// The first error recorded from any thread: a malformed data file a plugin found while reading
+/// it itself, or a baseline file that could not be read when a plugin first asked for it (see
+/// `SideData`). The run stops with it after that plugin, as it would have before.
+final class FirstError<Failure: Error>: @unchecked Sendable {
     private let lock = NSLock()
-    private var error: GateError?
+    private var error: Failure?
 
-    func record(_ error: GateError) {
+    func record(_ error: Failure) {
         lock.lock()
         defer { lock.unlock() }
         if self.error == nil { self.error = error }
     }
 
-    var first: GateError? {
-        lock.lock()
-        defer { lock.unlock() }
-        return error
-    }
-}
-
-private final class MalformedInput: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: TabularError?
-
-    func record(_ error: TabularError) {
-        lock.lock()
-        defer { lock.unlock() }
-        if self.error == nil { self.error = error }
-    }
-
-    var first: TabularError? {
+    var first: Failure? {
         lock.lock()
         defer { lock.unlock() }
         return error

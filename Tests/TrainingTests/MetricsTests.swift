@@ -30,7 +30,7 @@ import Tabular
     /// Rows that share a score, given as per-score counts, have the AUC of the rows themselves,
     /// to the bit (target leakage scores each value group once this way).
     @Test func groupedAUCEqualsRowAUCToTheBit() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<20 {
             let groups = Int.random(in: 2...40, using: &generator)
             // Some groups share a score, as unseen categories share the prior.
@@ -74,18 +74,5 @@ import Tabular
         #expect(Metrics.f1(labels: [false, false], predictions: [false, false]) == 0)
         #expect(Metrics.r2([3, 3, 3], [3, 3, 3]) == 1 && Metrics.r2([3, 3, 3], [2, 3, 4]) == 0)
         #expect(Metrics.rocAUC(labels: [false, true, false, true], scores: [0.5, 0.5, 0.5, 0.5]) == 0.5)
-    }
-}
-
-/// SplitMix64: a seeded generator for test data.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

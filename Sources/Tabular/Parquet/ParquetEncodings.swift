@@ -28,14 +28,8 @@ enum ParquetDecoding {
         }
 
         mutating func varint() throws(Malformed) -> UInt64 {
-            var result: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                let b = try byte()
-                guard shift < 64 else { throw Malformed(reason: "a varint is longer than 10 bytes") }
-                result |= UInt64(b & 0x7F) << shift
-                if b & 0x80 == 0 { return result }
-                shift += 7
-            }
+            guard let value = Varint.read(base, at: &offset) else { throw Malformed(reason: "a varint is cut short or longer than 10 bytes") }
+            return value
         }
 
         mutating func zigzag() throws(Malformed) -> Int64 {

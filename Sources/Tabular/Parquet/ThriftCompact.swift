@@ -33,14 +33,8 @@ struct ThriftCompact {
     }
 
     mutating func varint() throws(Malformed) -> UInt64 {
-        var result: UInt64 = 0, shift: UInt64 = 0
-        while true {
-            let b = try byte()
-            guard shift < 64 else { throw Malformed(reason: "a Thrift integer is longer than 10 bytes") }
-            result |= UInt64(b & 0x7F) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
-        }
+        guard let value = Varint.read(bytes, at: &offset) else { throw Malformed(reason: "a Thrift integer is cut short or longer than 10 bytes") }
+        return value
     }
 
     mutating func zigzag() throws(Malformed) -> Int64 {
@@ -171,5 +165,24 @@ struct ThriftCompact {
         case .structure:
             try structure { reader, _, type throws(Malformed) in try reader.skip(type) }
         }
+    }
+}
+
+/// ULEB128, the variable-length integers of Thrift's compact protocol and of Parquet's encodings.
+enum Varint {
+    /// The integer at `offset`, moving past it; nil when the bytes end first or it runs past 10 bytes.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, at offset: inout Int) -> UInt64? {
+        var result: UInt64 = 0, shift: UInt64 = 0, at = offset
+        while at < bytes.count, shift < 64 {
+            let b = bytes[at]
+            at += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 {
+                offset = at
+                return result
+            }
+            shift += 7
+        }
+        return nil
     }
 }
