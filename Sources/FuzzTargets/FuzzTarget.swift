@@ -19,18 +19,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// What a Parquet file's values may take (its row count claims, its pages' sizes): libFuzzer's
+    /// RSS limit catches a reader that allocates what a footer claims without asking.
+    static let parquetLimit = 16 << 20
+
     /// A Parquet file: a table whose every column has one value a row, or an error with a
     /// message; never a crash or a read past the bytes (the address sanitizer watches). Read on
     /// one thread and on three, which must agree.
     private static func parquet(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let one = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet") }
+        let one = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet", inflateLimit: Self.parquetLimit) }
         switch one {
         case .failure(let error): requireMessage(error)
         case .success(let table):
             for column in table.columns where column.count != table.rowCount {
                 fatalError("column \(column.name) has \(column.count) values for \(table.rowCount) rows")
             }
-            let three = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet", jobs: 3) }
+            let three = outcome { () throws(TabularError) in try TableReader.read(bytes, path: "fuzz.parquet", jobs: 3, inflateLimit: Self.parquetLimit) }
             guard case .success(let other) = three, snapshot(table) == snapshot(other) else {
                 fatalError("the Parquet file reads differently on three threads")
             }

@@ -37,7 +37,7 @@ public enum TableReader {
         if format == .parquet {
             // Compressed page by page inside; the columns are typed, so declared types only
             // turn numbers into text or text into numbers.
-            return try ParquetReader(file: name, declared: declared).read(bytes, jobs: jobs)
+            return try ParquetReader(file: name, declared: declared, limit: inflateLimit).read(bytes, jobs: jobs)
         }
         if path.lowercased().hasSuffix(".gz") || Gzip.isCompressed(bytes) {
             guard Gzip.isCompressed(bytes) else { throw .notGzip(file: name, reason: "no gzip header") }

@@ -9,6 +9,8 @@ struct ChunkDecoder {
     let element: Parquet.SchemaElement
     let target: Target
     let rows: Int
+    /// The most bytes a page may decompress to.
+    let limit: Int
 
     func decode() throws(Malformed) -> ChunkValues {
         // An empty row group's chunk may point nowhere (pyarrow writes offset 0): nothing to read.
@@ -37,6 +39,9 @@ struct ChunkDecoder {
             let bodySize = Int(header.compressedSize)
             guard bodySize >= 0, bodySize <= region.count - reader.offset, header.uncompressedSize >= 0 else {
                 throw Malformed(reason: "a page claims \(bodySize) bytes, more than its chunk holds")
+            }
+            guard Int(header.uncompressedSize) <= limit else {
+                throw Malformed(reason: "a page claims to decompress to \(header.uncompressedSize >> 20) MiB, more than this run may use")
             }
             let body = UnsafeBufferPointer(rebasing: region[reader.offset..<reader.offset + bodySize])
             offset = reader.offset + bodySize

@@ -15,10 +15,15 @@ public struct ParquetReader {
     /// Only these columns (nil: every column).
     public let only: Set<String>?
 
-    public init(file: String, declared: [String: ColumnKind] = [:], only: Set<String>? = nil) {
+    /// The most memory the file's values may take once read (8 bytes a cell): a footer can
+    /// claim a billion rows that RLE pages hold in a few bytes, and a page header any size.
+    public let limit: Int
+
+    public init(file: String, declared: [String: ColumnKind] = [:], only: Set<String>? = nil, limit: Int = Int.max) {
         self.file = file
         self.declared = declared
         self.only = only
+        self.limit = limit
     }
 
     static let magic: [UInt8] = Array("PAR1".utf8)
@@ -47,18 +52,28 @@ public struct ParquetReader {
         for column in chosen where !seen.insert(column.element.name).inserted { throw .duplicateColumn(file: file, name: column.element.name) }
 
         let groups = meta.rowGroups
-        for (g, group) in groups.enumerated() where group.columns.count != leaves.total {
-            throw .parquet(file: file, reason: "row group \(g) has \(group.columns.count) column chunks for \(leaves.total) columns")
+        var claimed = 0
+        for (g, group) in groups.enumerated() {
+            guard group.columns.count == leaves.total else {
+                throw .parquet(file: file, reason: "row group \(g) has \(group.columns.count) column chunks for \(leaves.total) columns")
+            }
+            guard group.rows >= 0, group.rows <= Int64(Int32.max) else { throw .parquet(file: file, reason: "row group \(g) claims \(group.rows) rows") }
+            claimed += Int(group.rows)
+        }
+        let cells = claimed.multipliedReportingOverflow(by: max(1, chosen.count) * 8)
+        guard !cells.overflow, cells.partialValue <= limit else {
+            throw .tooLarge(file: file, reason: "its \(claimed) rows × \(chosen.count) columns would take more than the \(limit >> 20) MiB this run may use for it; set --memory-limit higher, or sample the data")
         }
         let tasks = groups.indices.flatMap { g in chosen.indices.map { (g, $0) } }
         // Every task only reads the file's bytes.
-        let file = self.file, declared = self.declared, shared = SharedBuffer(UnsafeMutableBufferPointer(mutating: bytes)), picked = chosen
+        let file = self.file, declared = self.declared, limit = self.limit, shared = SharedBuffer(UnsafeMutableBufferPointer(mutating: bytes)), picked = chosen
         let decoded: [Result<ChunkValues, TabularError>] = Parallel.map(tasks.count, jobs: jobs) { t in
             let (g, c) = tasks[t]
             let column = picked[c]
             let chunk = groups[g].columns[column.leaf]
             let target = Target(column.element, declared: declared[column.element.name])
-            let decoder = ChunkDecoder(file: file, bytes: UnsafeBufferPointer(shared.buffer), chunk: chunk, element: column.element, target: target, rows: Int(groups[g].rows))
+            let decoder = ChunkDecoder(file: file, bytes: UnsafeBufferPointer(shared.buffer), chunk: chunk, element: column.element, target: target,
+                                       rows: Int(groups[g].rows), limit: limit)
             return Result { () throws(ParquetDecoding.Malformed) in try decoder.decode() }.mapError { error in
                 .parquet(file: file, reason: "column '\(column.element.name)', row group \(g): \(error.reason)")
             }
@@ -105,14 +120,17 @@ public struct ParquetReader {
         guard let root = schema.first else { throw .parquet(file: file, reason: "the footer has no schema") }
         var flat: [Leaf] = [], nested: [String] = []
         var index = 1, leaf = 0
-        // Walks one field and its descendants, counting the leaves it holds.
+        // Passes over one field and its descendants (depth first, as the schema lists them),
+        // counting the leaves it holds; a loop, so that no nesting can exhaust the stack.
         func walk() throws(TabularError) -> Int {
-            guard index < schema.count else { throw .parquet(file: file, reason: "the schema lists fewer fields than its groups claim") }
-            let element = schema[index]
-            index += 1
-            guard element.children > 0 else { return 1 }
-            var leaves = 0
-            for _ in 0..<element.children { leaves += try walk() }
+            var pending = 1, leaves = 0
+            while pending > 0 {
+                guard index < schema.count else { throw .parquet(file: file, reason: "the schema lists fewer fields than its groups claim") }
+                let element = schema[index]
+                index += 1
+                pending -= 1
+                if element.children > 0 { pending += Int(element.children) } else { leaves += 1 }
+            }
             return leaves
         }
         for _ in 0..<max(0, root.children) {
