@@ -49,11 +49,12 @@ struct ChunkDecoder {
             case .dictionary?:
                 guard dictionary == nil, sink.count == 0 else { throw Malformed(reason: "a second dictionary page, or one after data") }
                 let page = try ParquetCompression.decompress(body, codec: chunk.codec, size: Int(header.uncompressedSize))
-                var entries = Sink(target: target, capacity: Int(header.valueCount), recordingEntries: true)
+                // Every PLAIN value takes a bit at least: a count beyond that is a lie, not a size to allocate.
+                let count = Int(header.valueCount)
+                guard count >= 0, count <= page.count * 8 else { throw Malformed(reason: "a dictionary claims \(count) values in \(page.count) bytes") }
+                var entries = Sink(target: target, capacity: count, recordingEntries: true)
                 try page.withUnsafeBufferPointer { page throws(Malformed) in
                     var input = ParquetDecoding.Bytes(page)
-                    let count = Int(header.valueCount)
-                    guard count >= 0 else { throw Malformed(reason: "a dictionary of \(count) values") }
                     try plainValues(&input, count: count, physical: physical) { value in entries.append(value) }
                 }
                 dictionary = entries
