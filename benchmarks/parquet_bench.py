@@ -22,6 +22,14 @@ from lanes import arguments, mlgate_bench, run
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def write(csv, path, codec):
+    """In a process of its own: the parent stays small, so the lanes it forks measure their own peak."""
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+    pq.write_table(pcsv.read_csv(csv), path, compression=codec)
+    print("{}")
+
+
 def child(lane, path):
     # Imported before the clock starts: the read is timed, not the interpreter.
     import polars as pl
@@ -38,25 +46,24 @@ def main():
     p = arguments()
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--child", nargs=2)
+    p.add_argument("--write", nargs=3)
     a = p.parse_args()
     if a.child:
         return child(*a.child)
+    if a.write:
+        return write(*a.write)
     data = os.path.join(a.dir, f"{a.rows}")
     base = os.path.join(data, "base.csv")
     if not os.path.exists(base):
         subprocess.check_call([sys.executable, os.path.join(HERE, "generate.py"), data, "--rows", str(a.rows)])
-    import pyarrow.csv as pcsv
-    import pyarrow.parquet as pq
     bench = mlgate_bench()
     env = dict(os.environ, POLARS_MAX_THREADS=str(a.jobs), OMP_NUM_THREADS=str(a.jobs))
     print(f"{a.rows:,} rows x 25 columns (20 numeric, 4 categorical, a label; 2% missing); {a.jobs} threads; best of {a.runs}")
     print(f"{'codec':13} {'MB':>5} {'mlgate s':>9} {'pyarrow s':>10} {'polars s':>9} {'pyarrow/mlgate':>15} {'polars/mlgate':>14} {'peak MB m/a/p':>16}")
-    table = None
     for codec in ["snappy", "zstd", "none"]:
         path = os.path.join(data, f"base-{codec}.parquet")
         if not os.path.exists(path):
-            table = table or pcsv.read_csv(base)
-            pq.write_table(table, path, compression=codec)
+            run([sys.executable, __file__, "--write", base, path, codec])
         with open(path, "rb") as f:
             f.read()
         results = {}

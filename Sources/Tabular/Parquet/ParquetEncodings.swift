@@ -77,6 +77,26 @@ enum ParquetDecoding {
             return
         }
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
+        // Eight values of up to 8 bits fill at most 8 bytes: one 64-bit word a group.
+        if bitWidth <= 8 {
+            let groups = count / 8
+            out.reserveCapacity(out.count + count)
+            for g in 0..<groups {
+                var word: UInt64 = 0
+                for b in 0..<bitWidth { word |= UInt64(bytes[g * bitWidth + b]) << (8 * UInt64(b)) }
+                for k in 0..<8 { out.append(UInt32(truncatingIfNeeded: (word >> UInt64(k * bitWidth)) & mask)) }
+            }
+            let done = groups * 8
+            guard done < count else { return }
+            unpack(UnsafeBufferPointer(rebasing: bytes[(groups * bitWidth)...]), bitWidth: bitWidth, count: count - done, wide: true, into: &out)
+            return
+        }
+        unpack(bytes, bitWidth: bitWidth, count: count, wide: true, into: &out)
+    }
+
+    /// The general loop: a byte at a time into a 64-bit buffer.
+    private static func unpack(_ bytes: UnsafeBufferPointer<UInt8>, bitWidth: Int, count: Int, wide: Bool, into out: inout [UInt32]) {
+        let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
         var buffer: UInt64 = 0, bits = 0, position = 0
         for _ in 0..<count {
             while bits < bitWidth {

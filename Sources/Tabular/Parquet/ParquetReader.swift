@@ -200,8 +200,12 @@ public struct ParquetReader {
                           invalidCount: invalid, firstInvalid: firstInvalid)
         case .numeric, .boolean:
             var values = [Double]()
-            values.reserveCapacity(rows)
-            for part in parts { if case .numbers(let v) = part.values { values += v } }
+            if parts.count == 1, case .numbers(let only) = parts[0].values {
+                values = only   // one row group: its array is the column's, no copy
+            } else {
+                values.reserveCapacity(rows)
+                for part in parts { if case .numbers(let v) = part.values { values += v } }
+            }
             return Column(name: element.name, kind: target.kind == .boolean ? .boolean : .numeric, storage: .numeric(values), nullCount: nulls,
                           invalidCount: invalid, firstInvalid: firstInvalid)
         }

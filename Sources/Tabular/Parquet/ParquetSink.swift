@@ -107,12 +107,49 @@ struct Sink {
             }
             return
         }
-        var weave = NullWeaver(definitions: definitions)
-        for index in indices {
-            weave.nullsBefore(into: &self)
-            appendEntry(Int(index), of: dictionary)
+        // Numbers: a gather; an entry that is NaN is missing or (text declared numeric) invalid.
+        guard dictionary.entryInvalid?.allSatisfy({ $0 == nil }) ?? true else {
+            var weave = NullWeaver(definitions: definitions)
+            for index in indices {
+                weave.nullsBefore(into: &self)
+                appendEntry(Int(index), of: dictionary)
+            }
+            _ = weave.rest(into: &self)
+            return
         }
-        _ = weave.rest(into: &self)
+        // Gathered into a buffer of the page's size, then appended in one copy: an append a
+        // value costs more than the gather.
+        var missing = 0
+        let slots = definitions.isEmpty ? indices.count : definitions.count
+        let page = [Double](unsafeUninitializedCapacity: slots) { out, initialised in
+            dictionary.numbers.withUnsafeBufferPointer { entries in
+                indices.withUnsafeBufferPointer { indices in
+                    if definitions.isEmpty {
+                        for i in 0..<slots {
+                            let v = entries[Int(indices[i])]
+                            out[i] = v
+                            if v.isNaN { missing += 1 }
+                        }
+                        return
+                    }
+                    var next = 0
+                    for i in 0..<slots {
+                        if definitions[i] == 0 {
+                            out[i] = .nan
+                            missing += 1
+                        } else {
+                            let v = entries[Int(indices[next])]
+                            next += 1
+                            out[i] = v
+                            if v.isNaN { missing += 1 }
+                        }
+                    }
+                }
+            }
+            initialised = slots
+        }
+        numbers.append(contentsOf: page)
+        nulls += missing
     }
 
     mutating func append(_ value: Value) {
