@@ -31,11 +31,7 @@ public struct WeightedMetrics: Sendable {
     /// arrays in order and one weight per row, with no score comparison.
     private let sortedRows: [Int32]
     private let sortedPositive: [Double]
-    /// The label as a mask in that order: all ones for a positive row, zero for a negative.
-    private let sortedPositiveMask: [Int64]
     private let endsTie: [Bool]
-    /// Whether any two rows share a score; without ties the AUC pass needs no run tracking.
-    private let hasTies: Bool
     /// Per-row terms computed once, so a resample's pass is a weighted sum with no `log` or
     /// branch per row: the log loss term −log q of the true class, the squared error (Brier or
     /// regression), the absolute error (regression), the calibration bin (ECE), and whether the
@@ -58,9 +54,7 @@ public struct WeightedMetrics: Sendable {
         self.ascending = ascending
         sortedRows = ascending.map { Int32($0) }
         sortedPositive = ascending.map { labels[$0] ? 1 : 0 }
-        sortedPositiveMask = ascending.map { labels[$0] ? -1 : 0 }
         endsTie = ascending.indices.map { j in j == ascending.count - 1 || probabilities[ascending[j + 1]] != probabilities[ascending[j]] }
-        hasTies = endsTie.contains(false)
         let eps = Double.ulpOfOne
         logLossTerm = zip(labels, probabilities).map { label, p in
             let q = min(max(p, eps), 1 - eps)
@@ -82,9 +76,7 @@ public struct WeightedMetrics: Sendable {
         ascending = []
         sortedRows = []
         sortedPositive = []
-        sortedPositiveMask = []
         endsTie = []
-        hasTies = false
         squaredError = zip(truth, predictions).map { t, p in let e = t - p; return e * e }
         absoluteError = zip(truth, predictions).map { t, p in abs(t - p) }
         logLossTerm = []
@@ -243,57 +235,36 @@ public struct WeightedMetrics: Sendable {
     }
 
     /// Weighted Mann–Whitney AUC with midranks over tied scores.
-    ///
-    /// In integers: twice the U statistic is Σ over runs of tied scores of the run's positive
-    /// weight × (2 × the negative weight below it + the run's own negative weight), exact, and
-    /// U / (P·N) is then the same double the midrank formula gives. Integer adds keep the
-    /// loop's carried chain short; the one gather is each row's weight.
     private func auc(_ labels: [Bool], _ w: [Int32]) -> Double {
         w.withUnsafeBufferPointer { w in
             sortedRows.withUnsafeBufferPointer { rows in
-                sortedPositiveMask.withUnsafeBufferPointer { positive in
-                    endsTie.withUnsafeBufferPointer { endsTie in
-                        hasTies ? Self.auc(w, rows, positive, endsTie) : Self.aucWithoutTies(w, rows, positive)
-                    }
+                sortedPositive.withUnsafeBufferPointer { positive in
+                    endsTie.withUnsafeBufferPointer { endsTie in Self.auc(w, rows, positive, endsTie) }
                 }
             }
         }
     }
 
-    private static func auc(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>, _ positive: UnsafeBufferPointer<Int64>,
+    private static func auc(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>, _ positive: UnsafeBufferPointer<Double>,
                             _ endsTie: UnsafeBufferPointer<Bool>) -> Double {
-        var positives: Int64 = 0, below: Int64 = 0, twiceU: Int64 = 0
-        var runPositive: Int64 = 0, runNegative: Int64 = 0
+        var positives = 0.0, negatives = 0.0, rankSum = 0.0, rank = 0.0
+        var groupWeight = 0.0, groupPositive = 0.0
         for j in 0..<rows.count {
-            let weight = Int64(w[Int(rows[j])]), p = weight & positive[j]
-            runPositive += p
-            runNegative += weight - p
+            let weight = Double(w[Int(rows[j])])
+            groupWeight += weight
+            groupPositive += weight * positive[j]
             guard endsTie[j] else { continue }
-            twiceU += runPositive * (2 * below + runNegative)
-            positives += runPositive
-            below += runNegative
-            runPositive = 0
-            runNegative = 0
+            // Ranks rank+1 … rank+groupWeight share their mean.
+            let midrank = rank + (groupWeight + 1) / 2
+            rankSum += groupPositive * midrank
+            positives += groupPositive
+            negatives += groupWeight - groupPositive
+            rank += groupWeight
+            groupWeight = 0
+            groupPositive = 0
         }
-        return Self.auc(twiceU: twiceU, positives: positives, negatives: below)
-    }
-
-    /// The same sum when every score is distinct: a run is one row, positive or negative.
-    private static func aucWithoutTies(_ w: UnsafeBufferPointer<Int32>, _ rows: UnsafeBufferPointer<Int32>,
-                                       _ positive: UnsafeBufferPointer<Int64>) -> Double {
-        var positives: Int64 = 0, below: Int64 = 0, u: Int64 = 0
-        for j in 0..<rows.count {
-            let weight = Int64(w[Int(rows[j])]), p = weight & positive[j]
-            u += p * below
-            positives += p
-            below += weight - p
-        }
-        return Self.auc(twiceU: 2 * u, positives: positives, negatives: below)
-    }
-
-    private static func auc(twiceU: Int64, positives: Int64, negatives: Int64) -> Double {
         guard positives > 0, negatives > 0 else { return .nan }
-        return (Double(twiceU) / 2) / (Double(positives) * Double(negatives))
+        return (rankSum - positives * (positives + 1) / 2) / (positives * negatives)
     }
 
     private func averagePrecision(_ labels: [Bool], _ w: [Int32]) -> Double {
