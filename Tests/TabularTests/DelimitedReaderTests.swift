@@ -122,7 +122,11 @@ import Testing
         #expect(throws: TabularError.duplicateColumn(file: "t.csv", name: "a")) { try read("a,b,a\n1,2,3\n") }
         #expect(throws: TabularError.empty(file: "t.csv")) { try read("") }
         #expect(throws: TabularError.empty(file: "t.csv")) { try read(" \n\n") }
-        #expect(throws: TabularError.unsupportedFormat(file: "t.parquet")) { try read("a\n1\n", path: "t.parquet") }
+        #expect(throws: TabularError.unsupportedFormat(file: "t.xlsx")) { try read("a\n1\n", path: "t.xlsx") }
+        // A CSV named .parquet is read as Parquet, and refused as one.
+        #expect(throws: TabularError.parquet(file: "t.parquet", reason: "not a Parquet file: it must start and end with PAR1 (is it truncated?)")) {
+            try read("a\n1\n", path: "t.parquet")
+        }
     }
 
     @Test func aHeaderWithoutRowsIsAnEmptyTable() throws {
