@@ -31,10 +31,7 @@ struct ValidationInput: Sendable {
         let ignored = Set(configuration.features.ignore)
         // Fingerprints compare head's train columns (ids left out), as the in-memory checks do.
         let headColumns = try Self.columnNames("train", of: context.head)?.filter { !ignored.contains($0) } ?? []
-        let bounds = Dictionary(configuration.schema.compactMap { e -> (String, StreamingProfiler.Interval)? in
-            guard e.min != nil || e.max != nil else { return nil }
-            return (e.column, StreamingProfiler.Interval(low: e.min ?? -.infinity, high: e.max ?? .infinity))
-        }, uniquingKeysWith: { a, _ in a })
+        let bounds = BaselineProfile.intervals(configuration)
         let schemaIntervals = bounds.mapValues { [$0] }
         let target = configuration.target
         let headNames = try Self.columnNames("train", of: context.head) ?? []
@@ -42,7 +39,7 @@ struct ValidationInput: Sendable {
         if let profile {
             baseline = .profiled(profile)
             baselineHoldout = nil
-            context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns); its files are not read")
+            context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns)")
         } else {
             let loaded = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, jobs: context.jobs)
             baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
