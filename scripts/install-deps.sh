@@ -5,6 +5,8 @@ missing=()
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
 pkg-config --exists zlib 2>/dev/null || missing+=(zlib1g-dev)
+pkg-config --exists snappy 2>/dev/null || missing+=(libsnappy-dev)   # Parquet's SNAPPY pages
+pkg-config --exists libzstd 2>/dev/null || missing+=(libzstd-dev)    # Parquet's ZSTD pages
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v git >/dev/null || missing+=(git)   # the tests make one shallow clone with it
 if [ ${#missing[@]} -gt 0 ]; then
