@@ -58,7 +58,12 @@ struct RevisionSnapshot {
     /// (an LFS file's pointer names its content too), or the MD5 a DVC pointer names; nil in the
     /// working tree, whose files have none.
     func contentID(_ path: String) throws(GateError) -> String? {
-        guard case .commit(let id) = source else { return try dvc(path)?.id }
+        guard case .commit(let id) = source else {
+            // A working-tree file is its own content, whatever a pointer beside it says (it may
+            // be edited and not yet `dvc add`ed): only an absent one is the pointer's.
+            let present = repository.workingDirectory.map { FileManager.default.fileExists(atPath: $0 + path) } ?? false
+            return present ? nil : try dvc(path)?.id
+        }
         do {
             if let blob = try repository.objectID(of: path, at: id)?.hex { return blob }
         } catch {

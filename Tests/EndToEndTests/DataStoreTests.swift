@@ -52,6 +52,26 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("not in the DVC cache") && missing.stderr.contains("dvc fetch --rev"), "\(missing.stderr)")
     }
 
+    /// With `--worktree`, a tracked file checked out (and edited) in the working tree is what is
+    /// judged, and its own bytes key the cache, not the pointer's stale hash.
+    @Test func aCheckedOutFileInTheWorkingTreeWinsOverItsPointer() throws {
+        let temp = try TemporaryDirectory("dvc")
+        let tracked = try Scenario.named("drift").build(at: temp.child("dvc"), options: .init(dvc: ["data/train.csv"]))
+        let cache = ["XDG_CACHE_HOME": temp.child("xdg")]
+        let clean = try Data(contentsOf: Scenario.fixturesDirectory.appendingPathComponent("clean/base/data/train.csv"))
+        try clean.write(to: URL(fileURLWithPath: tracked.path + "/data/train.csv"))
+        let first = try MLGateBinary.run(["check", "--worktree", "--only", "data-validation", "--only", "model-evaluation", "--json", temp.child("1.json")],
+                                         in: tracked.path, environment: cache)
+        // The working tree's copy is main's data: no drift, though the pointer names drifted data.
+        #expect(try DVCTests.verdicts(temp.child("1.json")).contains { $0.hasPrefix("data-validation/drift/income pass") }, "\(first.stderr)")
+        // Edited in place: the candidate is trained again, not taken from the cache under the pointer's hash.
+        var edited = [UInt8](clean)
+        if let comma = edited.lastIndex(of: UInt8(ascii: ",")) { edited[comma + 1] = edited[comma + 1] == UInt8(ascii: "1") ? UInt8(ascii: "0") : UInt8(ascii: "1") }
+        try Data(edited).write(to: URL(fileURLWithPath: tracked.path + "/data/train.csv"))
+        let second = try MLGateBinary.run(["check", "--worktree", "--only", "model-evaluation"], in: tracked.path, environment: cache)
+        #expect(second.stderr.contains("candidate model trained"), "\(second.stderr)")
+    }
+
     /// `cache.dir` in `.dvc/config` moves the cache; the contents are found there.
     @Test func aCacheDirSetInTheConfigIsFollowed() throws {
         let temp = try TemporaryDirectory("dvc")
