@@ -30,11 +30,11 @@ struct ValidationInput: Sendable {
         self.strict = context.policy.strict
         let ignored = Set(configuration.features.ignore)
         // Fingerprints compare head's train columns (ids left out), as the in-memory checks do.
-        let headColumns = try Self.columnNames("train", of: context.head)?.filter { !ignored.contains($0) } ?? []
+        let headNames = try Self.columnNames("train", of: context.head) ?? []
+        let headColumns = headNames.filter { !ignored.contains($0) }
         let bounds = BaselineProfile.intervals(configuration)
         let schemaIntervals = bounds.mapValues { [$0] }
         let target = configuration.target
-        let headNames = try Self.columnNames("train", of: context.head) ?? []
         let (profile, cached) = Self.cachedProfile(context, head: configuration, headColumns: headNames)
         if let profile {
             baseline = .profiled(profile)

@@ -107,13 +107,14 @@ struct DVCTracking {
         guard let md5 = field("md5") else {
             throw .usage("\(file)@\(revision): output '\(path)' names no md5 hash (only md5-hashed outputs are read); run `dvc commit`")
         }
-        // The hash becomes a path in the cache: 32 hex digits (and `.dir`), nothing that walks.
-        let digits = md5.hasSuffix(".dir") ? String(md5.dropLast(4)) : md5
-        guard digits.count == 32, digits.allSatisfy(\.isHexDigit) else {
+        guard Self.isMD5(md5.hasSuffix(".dir") ? String(md5.dropLast(4)) : md5) else {
             throw .usage("\(file)@\(revision): output '\(path)' has md5 '\(md5)', which is not 32 hex digits; the pointer is damaged")
         }
         return Output(path: path.hasPrefix("./") ? String(path.dropFirst(2)) : path, md5: md5.lowercased(), version3: field("hash") == "md5")
     }
+
+    /// A hash becomes a path in the cache: only 32 hex digits may, nothing that walks.
+    static func isMD5(_ text: String) -> Bool { text.utf8.count == 32 && text.allSatisfy(\.isHexDigit) }
 
     /// The cache file of `out` (or of the file at `within` inside it, for a directory output).
     private func content(_ out: Output, within: [String], pointer: String, tracked: String) throws(GateError) -> Content {
@@ -130,11 +131,10 @@ struct DVCTracking {
             guard let entry = entries.first(where: { ($0["relpath"] as? String) == relative }), let md5 = entry["md5"] as? String else {
                 throw .missingDataFile(key: "data", path: tracked, revision: revision)
             }
-            let file = Output(path: relative, md5: md5.lowercased(), version3: out.version3)
-            guard file.md5.count == 32, file.md5.allSatisfy(\.isHexDigit) else {
+            guard Self.isMD5(md5) else {
                 throw .usage("the DVC directory manifest for \(tracked) gives '\(relative)' the md5 '\(md5)', not 32 hex digits; it is damaged")
             }
-            return try cacheFile(file.md5, version3: file.version3, pointer: pointer, tracked: tracked)
+            return try cacheFile(md5.lowercased(), version3: out.version3, pointer: pointer, tracked: tracked)
         }
         guard within.isEmpty else { throw .usage("\(pointer)@\(revision) tracks '\(out.path)' as a file, not a directory holding \(tracked)") }
         return try cacheFile(out.md5, version3: out.version3, pointer: pointer, tracked: tracked)

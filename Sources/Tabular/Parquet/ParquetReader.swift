@@ -261,4 +261,3 @@ struct ChunkValues {
     }
 }
 
-extension ChunkValues: @unchecked Sendable {}

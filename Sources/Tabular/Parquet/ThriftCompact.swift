@@ -10,10 +10,9 @@ struct ThriftCompact {
         case binary = 8, list = 9, set = 10, map = 11, structure = 12
     }
 
-    /// Why the bytes are not the Thrift the reader expects: the caller names the file.
-    struct Malformed: Error {
-        let reason: String
-    }
+    /// Why the bytes are not the Thrift the reader expects (the caller names the file): the
+    /// same error as a page's values, since both are a Parquet file's damage.
+    typealias Malformed = ParquetDecoding.Malformed
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private(set) var offset: Int
