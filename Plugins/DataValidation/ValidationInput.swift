@@ -41,8 +41,8 @@ struct ValidationInput: Sendable {
             baselineHoldout = nil
             context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns)")
         } else {
-            let loaded = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, jobs: context.jobs)
-            baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
+            let loaded = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, context: context)
+            baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, context: context)
             baseline = Self.profiled(loaded, holdout: baselineHoldout, context: context, head: configuration, headColumns: headNames,
                                      cache: cached, storing: storing)
         }
@@ -53,8 +53,8 @@ struct ValidationInput: Sendable {
                 if range.low.isFinite { headIntervals[column.name] = [StreamingProfiler.Interval(low: range.low, high: range.high)] }
             }
         }
-        head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, jobs: context.jobs)!
-        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, jobs: context.jobs)
+        head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, context: context)!
+        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, context: context)
         if let baseline { renames = SchemaCheck.renames(baseline, head) } else { renames = [] }
     }
 
@@ -105,19 +105,20 @@ struct ValidationInput: Sendable {
 
     /// The file's column names, from the table or the stream's header.
     private static func columnNames(_ key: String, of side: Side) throws(TabularError) -> [String]? {
-        if let file = side.streamed[key] { return try StreamingProfiler.header(path: file.path, delimiter: file.delimiter, source: file.label) }
+        if let file = side.streamed[key] { return try StreamingProfiler.header(path: file.path, format: file.format, source: file.label) }
         return side.table(key)?.columnNames
     }
 
     private static func load(_ key: String, of side: Side, intervals: [String: [StreamingProfiler.Interval]], hash: [String],
-                             target: String, jobs: Int) throws(TabularError) -> DataSet? {
+                             target: String, context: PluginContext) throws(TabularError) -> DataSet? {
         guard let file = side.streamed[key] else { return side.table(key).map(DataSet.memory) }
         var options = StreamingProfiler.Options()
+        options.rowGroupLimit = context.memory.chunkLimit
         options.declared = file.declared
         options.countedNumbers = [target]
         options.intervals = intervals
         options.hashColumns = hash
-        return .stream(try StreamingProfiler.profile(path: file.path, delimiter: file.delimiter, jobs: jobs, options: options, source: file.label))
+        return .stream(try StreamingProfiler.profile(path: file.path, format: file.format, jobs: context.jobs, options: options, source: file.label))
     }
 
     /// Columns that describe the population (everything but ignored ids and the target), in head's order.

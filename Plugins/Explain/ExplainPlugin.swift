@@ -103,8 +103,9 @@ struct Explanation {
                 var options = StreamingProfiler.Options()
                 options.declared = file.declared
                 options.hashColumns = names
+                options.rowGroupLimit = context.memory.chunkLimit
                 do {
-                    return try StreamingProfiler.profile(path: file.path, delimiter: file.delimiter, jobs: context.jobs, options: options,
+                    return try StreamingProfiler.profile(path: file.path, format: file.format, jobs: context.jobs, options: options,
                                                          source: file.label).rowHashes
                 } catch {
                     context.malformedInput(error)

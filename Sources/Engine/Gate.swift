@@ -333,9 +333,10 @@ public struct Gate: Sendable {
         let clock = ContinuousClock.now
         let table: Table
         do {
-            // A compressed file may inflate to no more than half the memory the run may use.
+            // A compressed file (gzip, Parquet) may inflate to no more than half the memory the run
+            // may use (never less than 64 MiB): a blob in git's object database is read whole.
             table = try TableReader.read(bytes, path: path, source: "\(path)@\(snapshot.commit.short.prefix(8))",
-                                         declared: declared, jobs: reading.jobs, inflateLimit: reading.memory.available / 2)
+                                         declared: declared, jobs: reading.jobs, inflateLimit: reading.memory.chunkLimit)
         } catch {
             throw .data(error)
         }
@@ -348,28 +349,29 @@ public struct Gate: Sendable {
 
     /// A file too large to read whole, left on disk to stream, with the seeded sample models
     /// train on when a model plugin runs.
-    private static func stream(_ file: (path: String, size: Int, id: String?), key: String, path: String, role: Side.Role,
+    private static func stream(_ file: (path: String, size: Int, id: String?, format: StreamedFormat), key: String, path: String, role: Side.Role,
                                snapshot: RevisionSnapshot, declared: [String: ColumnKind], reading: Reading,
                                progress: (String) -> Void) throws(GateError) -> (StreamedFile, Table?) {
         let label = "\(path)@\(snapshot.commit.short.prefix(8))"
         let clock = ContinuousClock.now
-        let delimiter: UInt8 = TableReader.format(of: path) == .tsv ? 0x09 : UInt8(ascii: ",")
         var rows = 0, sampled = 0
         var sample: Table?
         if reading.sampleForModels {
             let target = reading.memory.trainingRows(features: 32)
             do {
-                let drawn = try StreamingSampler.sample(path: file.path, delimiter: delimiter, declared: declared, rows: target,
-                                                        seed: reading.seed, source: label, jobs: reading.jobs)
+                let drawn = try StreamingSampler.sample(path: file.path, format: file.format, declared: declared, rows: target,
+                                                        seed: reading.seed, source: label, jobs: reading.jobs,
+                                                        rowGroupLimit: reading.memory.chunkLimit)
                 sample = drawn.table
                 (rows, sampled) = (drawn.fileRows, drawn.table.rowCount)
             } catch {
                 throw .data(error)
             }
         }
-        progress("\(role.rawValue) \(key) \(path): \(MemoryBudget.text(file.size)), more than a third of the \(MemoryBudget.text(reading.memory.available)) this run may use: streamed"
+        let why = file.format == .parquet ? "with its columns more than two thirds of" : "more than a third of"
+        progress("\(role.rawValue) \(key) \(path): \(MemoryBudget.text(file.size)), \(why) the \(MemoryBudget.text(reading.memory.available)) this run may use: streamed"
                  + (reading.sampleForModels ? "; models train on a seeded sample of \(sampled) of \(rows) rows (\(String(format: "%.2f", seconds(since: clock))) s)" : ""))
-        return (StreamedFile(path: file.path, label: label, delimiter: delimiter, declared: declared, bytes: file.size, rows: rows, sampledRows: sampled),
+        return (StreamedFile(path: file.path, label: label, format: file.format, declared: declared, bytes: file.size, rows: rows, sampledRows: sampled),
                 sample)
     }
 
@@ -381,14 +383,25 @@ public struct Gate: Sendable {
         let sampleForModels: Bool
     }
 
-    /// The file on disk behind a CSV or TSV data file too large to read whole: a Git LFS object
-    /// or a working-tree file. Content only in git's object database is read whole (libgit2
-    /// inflates a blob in one piece), as are JSON Lines and gzip files.
+    /// The file on disk behind a CSV, TSV or Parquet data file too large to read whole: a Git
+    /// LFS object, a DVC cache file or a working-tree file. Content only in git's object database
+    /// is read whole (libgit2 inflates a blob in one piece), as are JSON Lines and gzip files.
     private func largeFile(_ path: String, at snapshot: RevisionSnapshot,
-                           reading: Reading) throws(GateError) -> (path: String, size: Int, id: String?)? {
-        guard let format = TableReader.format(of: path), format == .csv || format == .tsv, !path.lowercased().hasSuffix(".gz") else { return nil }
-        guard let file = try snapshot.diskFile(path), reading.memory.shouldStream(fileBytes: file.size) else { return nil }
-        return file
+                           reading: Reading) throws(GateError) -> (path: String, size: Int, id: String?, format: StreamedFormat)? {
+        guard let format = StreamedFormat(path: path), let file = try snapshot.diskFile(path) else { return nil }
+        switch format {
+        case .delimited:
+            guard reading.memory.shouldStream(fileBytes: file.size) else { return nil }
+        case .parquet:
+            // Compressed columns may take many times the file once read: the footer says how many cells.
+            do {
+                let stream = try ParquetStream(path: file.path, source: "\(path)@\(snapshot.commit.short.prefix(8))", rowGroupLimit: .max)
+                guard reading.memory.shouldStream(parquetBytes: file.size, decodedBytes: stream.rows * stream.columnNames.count * 8) else { return nil }
+            } catch {
+                throw .data(error)
+            }
+        }
+        return (file.path, file.size, file.id, format)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -136,12 +136,13 @@ public struct Side: Sendable {
     public var holdout: Table? { data.table("holdout") }
 }
 
-/// A delimited data file on disk (a Git LFS object or a working-tree file) too large to read whole.
+/// A CSV, TSV or Parquet data file on disk (a Git LFS object, a DVC cache file or a working-tree
+/// file) too large to read whole.
 public struct StreamedFile: Sendable {
     public let path: String
     /// How messages name it (`data/train.csv@a1b2c3d4`).
     public let label: String
-    public let delimiter: UInt8
+    public let format: StreamedFormat
     /// Column types the configuration fixes, as the in-memory reader is given them.
     public let declared: [String: ColumnKind]
     public let bytes: Int
@@ -149,10 +150,10 @@ public struct StreamedFile: Sendable {
     public let rows: Int
     public let sampledRows: Int
 
-    public init(path: String, label: String, delimiter: UInt8, declared: [String: ColumnKind], bytes: Int, rows: Int, sampledRows: Int) {
+    public init(path: String, label: String, format: StreamedFormat, declared: [String: ColumnKind], bytes: Int, rows: Int, sampledRows: Int) {
         self.path = path
         self.label = label
-        self.delimiter = delimiter
+        self.format = format
         self.declared = declared
         self.bytes = bytes
         self.rows = rows

@@ -34,6 +34,17 @@ public struct MemoryBudget: Sendable, Equatable {
         fileBytes > available / 3
     }
 
+    /// Whether a Parquet file of `fileBytes` whose columns take `decodedBytes` once read should
+    /// be streamed: reading it whole holds both.
+    public func shouldStream(parquetBytes fileBytes: Int, decodedBytes: Int) -> Bool {
+        fileBytes + decodedBytes > available / 3 * 2
+    }
+
+    /// The most one indivisible part of a streamed file (a Parquet row group) may take once
+    /// read: half the budget, and never less than 64 MiB, so that a small limit still reads
+    /// files written with the writers' default row groups.
+    public var chunkLimit: Int { max(available / 2, 64 << 20) }
+
     /// `812 KiB`, `4.2 GiB`: sizes as people read them.
     public static func text(_ bytes: Int) -> String {
         let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]

@@ -22,12 +22,13 @@ func peakResidentMB() -> Double {
 let arguments = Array(CommandLine.arguments.dropFirst())
 mlgate_retain_freed_memory()
 
-// mlgate-bench profile FILE: the streaming profile, whose memory must not grow with the rows.
+// mlgate-bench profile FILE: the streaming profile (CSV, TSV or Parquet), whose memory must not grow with the rows.
 if arguments.count >= 2, arguments[0] == "profile" {
     let clock = ContinuousClock.now
     let jobs = arguments.firstIndex(of: "--jobs").flatMap { Int(arguments[$0 + 1]) } ?? ProcessInfo.processInfo.activeProcessorCount
     do {
-        let result = try StreamingProfiler.profile(path: arguments[1], jobs: jobs)
+        let result = try StreamingProfiler.profile(path: arguments[1], format: StreamedFormat(path: arguments[1]) ?? .delimited(UInt8(ascii: ",")),
+                                                   jobs: jobs)
         let first = result.columns[0]
         print("""
         {"rows": \(result.rows), "seconds": \(seconds(clock)), "peak_rss_mb": \(peakResidentMB()), \

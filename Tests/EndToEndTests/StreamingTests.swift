@@ -32,10 +32,12 @@ import Testing
         }
     }
 
-    @Test(arguments: ["drift", "schema-break", "data-broken", "model-clean", "fairness-proxy"])
+    /// `parquet-drift` is streamed a few row groups at a time (row groups of 128 rows).
+    @Test(arguments: ["drift", "schema-break", "data-broken", "model-clean", "fairness-proxy", "parquet-drift"])
     func streamedDataGiveTheSameChecksAsDataReadWhole(scenario name: String) throws {
         let temp = try TemporaryDirectory("stream")
-        let lfs = ["data/train.csv", "data/holdout.csv"]
+        let suffix = name.hasPrefix("parquet") ? "parquet" : "csv"
+        let lfs = ["data/train.\(suffix)", "data/holdout.\(suffix)"]
         let built = try Scenario.named(name).build(at: temp.child("repo"), options: .init(alsoLFS: lfs))
         let whole = try MLGateBinary.run(["check", "--base", "origin/main", "--only", "data-validation", "--json", temp.child("whole.json")], in: built.path)
         let streamed = try MLGateBinary.run(["check", "--base", "origin/main", "--only", "data-validation", "--memory-limit", "24K",
@@ -50,9 +52,10 @@ import Testing
         }
     }
 
-    @Test func aModelTrainsOnASampleOfAFileLargerThanMemoryAndTheReportSaysSo() throws {
+    @Test(arguments: [("model-clean", "data/train.csv"), ("parquet-drift", "data/train.parquet")])
+    func aModelTrainsOnASampleOfAFileLargerThanMemoryAndTheReportSaysSo(scenario: String, train: String) throws {
         let temp = try TemporaryDirectory("stream")
-        let built = try Scenario.named("model-clean").build(at: temp.child("repo"), options: .init(alsoLFS: ["data/train.csv"]))
+        let built = try Scenario.named(scenario).build(at: temp.child("repo"), options: .init(alsoLFS: [train]))
         let run = try MLGateBinary.run(["check", "--base", "origin/main", "--only", "model-evaluation", "--memory-limit", "64K",
                                         "--json", temp.child("report.json")], in: built.path)
         #expect(run.status != 2, "\(run.stderr)")

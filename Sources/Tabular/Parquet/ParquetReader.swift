@@ -34,7 +34,27 @@ public struct ParquetReader {
     }
 
     public func read(_ bytes: UnsafeBufferPointer<UInt8>, jobs: Int = 1) throws(TabularError) -> Table {
-        let meta = try footer(bytes)
+        let layout = try self.layout(bytes)
+        let cells = layout.rows.multipliedReportingOverflow(by: max(1, layout.columns.count) * 8)
+        guard !cells.overflow, cells.partialValue <= limit else {
+            throw .tooLarge(file: file, reason: "its \(layout.rows) rows × \(layout.columns.count) columns would take more than the \(limit >> 20) MiB this run may use for it; set --memory-limit higher, or sample the data")
+        }
+        return try read(layout.groups.indices, of: layout, in: bytes, jobs: jobs)
+    }
+
+    /// What the footer says: the columns to read (flat, checked for duplicates) and the row groups.
+    struct Layout {
+        let columns: [Leaf]
+        let groups: [Parquet.RowGroup]
+        /// Rows in all row groups.
+        let rows: Int
+    }
+
+    func layout(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Layout {
+        try layout(footer(bytes))
+    }
+
+    func layout(_ meta: Parquet.FileMetadata) throws(TabularError) -> Layout {
         let leaves = try flatColumns(meta.schema)
         var chosen = leaves.flat.filter { only?.contains($0.element.name) ?? true }
         if let only {
@@ -51,48 +71,51 @@ public struct ParquetReader {
         var seen = Set<String>()
         for column in chosen where !seen.insert(column.element.name).inserted { throw .duplicateColumn(file: file, name: column.element.name) }
 
-        let groups = meta.rowGroups
         var claimed = 0
-        for (g, group) in groups.enumerated() {
+        for (g, group) in meta.rowGroups.enumerated() {
             guard group.columns.count == leaves.total else {
                 throw .parquet(file: file, reason: "row group \(g) has \(group.columns.count) column chunks for \(leaves.total) columns")
             }
             guard group.rows >= 0, group.rows <= Int64(Int32.max) else { throw .parquet(file: file, reason: "row group \(g) claims \(group.rows) rows") }
             claimed += Int(group.rows)
         }
-        let cells = claimed.multipliedReportingOverflow(by: max(1, chosen.count) * 8)
-        guard !cells.overflow, cells.partialValue <= limit else {
-            throw .tooLarge(file: file, reason: "its \(claimed) rows × \(chosen.count) columns would take more than the \(limit >> 20) MiB this run may use for it; set --memory-limit higher, or sample the data")
-        }
+        return Layout(columns: chosen, groups: meta.rowGroups, rows: claimed)
+    }
+
+    /// The row groups `range` of the file as one table (a streamed file is read a few row
+    /// groups at a time). Each row group × column is one task on `jobs` threads.
+    func read(_ range: Range<Int>, of layout: Layout, in bytes: UnsafeBufferPointer<UInt8>, jobs: Int) throws(TabularError) -> Table {
+        let groups = Array(layout.groups[range]), chosen = layout.columns
         let tasks = groups.indices.flatMap { g in chosen.indices.map { (g, $0) } }
         // Every task only reads the file's bytes.
-        let file = self.file, declared = self.declared, limit = self.limit, shared = SharedBuffer(UnsafeMutableBufferPointer(mutating: bytes)), picked = chosen
+        let file = self.file, declared = self.declared, limit = self.limit, shared = SharedBuffer(UnsafeMutableBufferPointer(mutating: bytes))
         let decoded: [Result<ChunkValues, TabularError>] = Parallel.map(tasks.count, jobs: jobs) { t in
             let (g, c) = tasks[t]
-            let column = picked[c]
+            let column = chosen[c]
             let chunk = groups[g].columns[column.leaf]
             let target = Target(column.element, declared: declared[column.element.name])
             let decoder = ChunkDecoder(file: file, bytes: UnsafeBufferPointer(shared.buffer), chunk: chunk, element: column.element, target: target,
                                        rows: Int(groups[g].rows), limit: limit)
             return Result { () throws(ParquetDecoding.Malformed) in try decoder.decode() }.mapError { error in
-                .parquet(file: file, reason: "column '\(column.element.name)', row group \(g): \(error.reason)")
+                .parquet(file: file, reason: "column '\(column.element.name)', row group \(range.lowerBound + g): \(error.reason)")
             }
         }
-        var rowCount = 0
+        var rowCount = 0, before = 0
         for group in groups { rowCount += Int(group.rows) }
+        for group in layout.groups[..<range.lowerBound] { before += Int(group.rows) }
         var columns: [Column] = []
         for (c, column) in chosen.enumerated() {
             var parts: [ChunkValues] = []
             for g in groups.indices { parts.append(try decoded[g * chosen.count + c].get()) }
             columns.append(try join(parts, element: column.element, target: Target(column.element, declared: declared[column.element.name]),
-                                    rows: rowCount))
+                                    rows: rowCount, before: before))
         }
         return Table(source: file, columns: columns, rowCount: rowCount)
     }
 
     // MARK: Footer and schema
 
-    private func footer(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Parquet.FileMetadata {
+    func footer(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Parquet.FileMetadata {
         guard bytes.count >= 12, Array(bytes[0..<4]) == Self.magic, Array(bytes[(bytes.count - 4)...]) == Self.magic else {
             throw .parquet(file: file, reason: "not a Parquet file: it must start and end with PAR1 (is it truncated?)")
         }
@@ -152,14 +175,16 @@ public struct ParquetReader {
 
     // MARK: Joining row groups
 
-    private func join(_ parts: [ChunkValues], element: Parquet.SchemaElement, target: Target, rows: Int) throws(TabularError) -> Column {
+    /// - Parameter before: rows in the file before these parts, so that a value that broke a
+    ///   declared type is named by its row in the file (as a CSV line: header + 1-based row).
+    private func join(_ parts: [ChunkValues], element: Parquet.SchemaElement, target: Target, rows: Int, before: Int) throws(TabularError) -> Column {
         var nulls = 0, invalid = 0
         var firstInvalid: (value: String, line: Int)?
         var offset = 0
         for part in parts {
             nulls += part.nulls
             invalid += part.invalid
-            if firstInvalid == nil, let first = part.firstInvalid { firstInvalid = (first.value, first.row + offset + 2) }
+            if firstInvalid == nil, let first = part.firstInvalid { firstInvalid = (first.value, first.row + before + offset + 2) }
             offset += part.count
         }
         guard offset == rows else { throw .parquet(file: file, reason: "column '\(element.name)' holds \(offset) values for \(rows) rows") }

@@ -4,6 +4,24 @@ import Glibc
 import Darwin
 #endif
 
+/// How a file too large to read whole is laid out: delimited text read in windows, or Parquet
+/// read a few row groups at a time.
+public enum StreamedFormat: Sendable, Equatable {
+    case delimited(UInt8)
+    case parquet
+
+    /// The format a data path names, if it can be streamed (CSV, TSV, Parquet; not gzip or JSON Lines).
+    public init?(path: String) {
+        guard !path.lowercased().hasSuffix(".gz") else { return nil }
+        switch TableReader.format(of: path) {
+        case .csv?: self = .delimited(UInt8(ascii: ","))
+        case .tsv?: self = .delimited(0x09)
+        case .parquet?: self = .parquet
+        default: return nil
+        }
+    }
+}
+
 /// The profile of one column of a file read as a stream.
 public struct ColumnSummary: Sendable {
     public let name: String
@@ -37,12 +55,14 @@ public struct ColumnSummary: Sendable {
     public let outside: [StreamingProfiler.Interval: (count: Int, examples: [Double])]
 }
 
-/// Profiles a delimited file in one pass over fixed-size windows, in memory that does not grow
-/// with the number of rows: the window, one window's columns, and per column a quantile sketch,
-/// a distinct counter, running moments and category counts.
+/// Profiles a delimited or Parquet file in one pass over fixed-size windows (row groups for
+/// Parquet), in memory that does not grow with the number of rows: the window, one window's
+/// columns, and per column a quantile sketch, a distinct counter, running moments and category
+/// counts.
 ///
-/// Column types are inferred from the first window and then fixed, so a later value that does
-/// not fit is counted as invalid rather than retyping what has been summarised.
+/// A delimited file's column types are inferred from the first window and then fixed, so a later
+/// value that does not fit is counted as invalid rather than retyping what has been summarised;
+/// a Parquet file's come from its schema.
 public struct StreamingProfiler {
     public static let windowSize = 16 << 20
     /// Categories tracked by name; beyond, new ones are counted together.
@@ -71,6 +91,8 @@ public struct StreamingProfiler {
         /// only for the columns that need it.
         public var countedNumbers: Set<String> = []
         public var numericCategoryLimit = 1_000
+        /// The most one Parquet row group may take once read (see `ParquetStream`).
+        public var rowGroupLimit = 1 << 30
         public init() {}
     }
 
@@ -205,12 +227,15 @@ public struct StreamingProfiler {
         public func column(_ name: String) -> ColumnSummary? { columns.first { $0.name == name } }
     }
 
-    /// Profiles the delimited file at `path` (CSV, or TSV with `delimiter: 0x09`).
+    /// Profiles the file at `path` (CSV, TSV with `.delimited(0x09)`, or Parquet).
     /// - Parameter jobs: threads that parse each window and update the columns' summaries; the
     ///   result is the same for any value (chunks and merges follow the file's order).
-    public static func profile(path: String, delimiter: UInt8 = UInt8(ascii: ","), jobs: Int = 1,
+    public static func profile(path: String, format: StreamedFormat = .delimited(UInt8(ascii: ",")), jobs: Int = 1,
                                windowSize: Int = StreamingProfiler.windowSize, options: Options = Options(),
                                source: String? = nil) throws(TabularError) -> Result {
+        guard case .delimited(let delimiter) = format else {
+            return try parquetPass(path: path, jobs: jobs, options: options, source: source ?? path)
+        }
         // Types are fixed by the first window that has values. A later value that does not fit
         // would make the in-memory reader read the column as text; here it restarts the pass
         // with that column declared categorical (mixed columns are rare, so restarts are too).
@@ -223,8 +248,11 @@ public struct StreamingProfiler {
         }
     }
 
-    /// The column names of the delimited file at `path`, from its first bytes.
-    public static func header(path: String, delimiter: UInt8 = UInt8(ascii: ","), source: String? = nil) throws(TabularError) -> [String] {
+    /// The column names of the file at `path`, from a delimited file's first bytes or a Parquet file's footer.
+    public static func header(path: String, format: StreamedFormat = .delimited(UInt8(ascii: ",")), source: String? = nil) throws(TabularError) -> [String] {
+        guard case .delimited(let delimiter) = format else {
+            return try ParquetStream(path: path, source: source ?? path, rowGroupLimit: .max).columnNames
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .empty(file: source ?? path) }
         defer { close(fd) }
@@ -238,23 +266,51 @@ public struct StreamingProfiler {
 
     private enum Pass { case done(Result), retype([String]) }
 
+    /// The summaries being built, one chunk of rows at a time in file order.
+    private struct Collector {
+        var accumulators: [Accumulator]
+        var hashes: [UInt64]?
+        var rows = 0
+        let header: [String]
+        let hashColumns: [String]?
+
+        init(header: [String], options: Options) {
+            self.header = header
+            hashColumns = options.hashColumns
+            hashes = options.hashColumns == nil ? nil : []
+            accumulators = header.map { name -> Accumulator in
+                var accumulator = Accumulator()
+                accumulator.intervals = options.intervals[name] ?? []
+                accumulator.outside = accumulator.intervals.map { _ in (0, []) }
+                accumulator.numericLimit = options.numericCategoryLimit
+                accumulator.numericOverflow = !options.countedNumbers.contains(name)
+                return accumulator
+            }
+        }
+
+        mutating func add(_ table: Table, jobs: Int) {
+            accumulators.withUnsafeMutableBufferPointer { buffer in
+                let target = SharedAccumulators(buffer: buffer)
+                _ = Parallel.map(table.columns.count, jobs: jobs) { i in
+                    target.buffer[i].add(table.columns[i])
+                    return true
+                }
+            }
+            if let columns = hashColumns { hashes?.append(contentsOf: RowHashing.hashes(table, columns: columns)) }
+            rows += table.rowCount
+        }
+
+        var result: Result { Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) }, rowHashes: hashes) }
+    }
+
     private static func pass(path: String, delimiter: UInt8, jobs: Int, windowSize: Int, options: Options,
                              source: String) throws(TabularError) -> Pass {
         let file = try FileWindows(path: path, source: source, windowSize: windowSize)
         var reader = DelimitedReader(file: source, delimiter: delimiter, declared: options.declared)
         let (header, bodyStart, headerLines) = try reader.readHeader(file.window)
         file.consume(bodyStart)
-        var accumulators = header.map { name -> Accumulator in
-            var accumulator = Accumulator()
-            accumulator.intervals = options.intervals[name] ?? []
-            accumulator.outside = accumulator.intervals.map { _ in (0, []) }
-            accumulator.numericLimit = options.numericCategoryLimit
-            accumulator.numericOverflow = !options.countedNumbers.contains(name)
-            return accumulator
-        }
-        var hashes: [UInt64]? = options.hashColumns == nil ? nil : []
+        var collector = Collector(header: header, options: options)
         var lines = headerLines
-        var rows = 0
         repeat {
             let window = file.window
             let end: Int
@@ -274,19 +330,19 @@ public struct StreamingProfiler {
                 var fixed = reader.declared
                 for column in table.columns where column.validCount > 0 && fixed[column.name] == nil { fixed[column.name] = column.kind }
                 reader.declared = fixed
-                accumulators.withUnsafeMutableBufferPointer { buffer in
-                    let target = SharedAccumulators(buffer: buffer)
-                    _ = Parallel.map(table.columns.count, jobs: jobs) { i in
-                        target.buffer[i].add(table.columns[i])
-                        return true
-                    }
-                }
-                if let columns = options.hashColumns { hashes?.append(contentsOf: RowHashing.hashes(table, columns: columns)) }
-                rows += table.rowCount
+                collector.add(table, jobs: jobs)
                 lines += used
             }
             file.consume(end)
         } while file.advance()
-        return .done(Result(rows: rows, columns: zip(header, accumulators).map { $1.summary($0) }, rowHashes: hashes))
+        return .done(collector.result)
+    }
+
+    /// A Parquet file's pass: its schema fixes the types, so no window can retype a column.
+    private static func parquetPass(path: String, jobs: Int, options: Options, source: String) throws(TabularError) -> Result {
+        let file = try ParquetStream(path: path, source: source, declared: options.declared, rowGroupLimit: options.rowGroupLimit)
+        var collector = Collector(header: file.columnNames, options: options)
+        for batch in file.batches.indices { collector.add(try file.read(batch: batch, jobs: jobs), jobs: jobs) }
+        return collector.result
     }
 }

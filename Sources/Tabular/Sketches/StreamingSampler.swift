@@ -11,7 +11,8 @@ import Darwin
 /// its text, so the sample depends on neither windows nor threads, and a record is sampled or
 /// not whatever rows a PR adds, removes or reorders around it (a hash of its position moved
 /// every later record's coin). Labels are not known here (the records are not parsed); the
-/// training core stratifies this sample by label.
+/// training core stratifies this sample by label. A Parquet file's rows have no text: each
+/// row's coin is a seeded hash of its values (`RowHashing`), drawn a few row groups at a time.
 public enum StreamingSampler {
     public struct Sample: Sendable {
         public let table: Table
@@ -19,9 +20,12 @@ public enum StreamingSampler {
         public let fileRows: Int
     }
 
-    public static func sample(path: String, delimiter: UInt8 = UInt8(ascii: ","), declared: [String: ColumnKind] = [:],
+    public static func sample(path: String, format: StreamedFormat = .delimited(UInt8(ascii: ",")), declared: [String: ColumnKind] = [:],
                               rows target: Int, seed: UInt64, source: String, jobs: Int = 1,
-                              windowSize: Int = StreamingProfiler.windowSize) throws(TabularError) -> Sample {
+                              windowSize: Int = StreamingProfiler.windowSize, rowGroupLimit: Int = 1 << 30) throws(TabularError) -> Sample {
+        guard case .delimited(let delimiter) = format else {
+            return try sampleParquet(path: path, declared: declared, rows: target, seed: seed, source: source, jobs: jobs, rowGroupLimit: rowGroupLimit)
+        }
         let file = try FileWindows(path: path, source: source, windowSize: windowSize)
         let reader = DelimitedReader(file: source, delimiter: delimiter, declared: declared)
         let (_, bodyStart, _) = try reader.readHeader(file.window)
@@ -74,6 +78,24 @@ public enum StreamingSampler {
             try reader.read(bytes, jobs: jobs)
         }
         return Sample(table: table, fileRows: index)
+    }
+
+    private static func sampleParquet(path: String, declared: [String: ColumnKind], rows target: Int, seed: UInt64, source: String,
+                                      jobs: Int, rowGroupLimit: Int) throws(TabularError) -> Sample {
+        let file = try ParquetStream(path: path, source: source, declared: declared, rowGroupLimit: rowGroupLimit)
+        // The footer counts the rows: the probability is exact, not estimated from a first window.
+        let p = min(1, Double(target) / Double(max(1, file.rows)))
+        let threshold: UInt64 = p >= 1 ? .max : UInt64(p * 18_446_744_073_709_551_615.0)
+        let salt = Mixing.mix64(seed ^ 0x51ED_270B_2B3E_A1F7)
+        var parts: [Table] = []
+        for batch in file.batches.indices {
+            let table = try file.read(batch: batch, jobs: jobs)
+            let hashes = RowHashing.hashes(table, columns: file.columnNames)
+            var kept: [Int] = []
+            for (row, hash) in hashes.enumerated() where Mixing.mix64(salt ^ hash) <= threshold { kept.append(row) }
+            parts.append(kept.count == table.rowCount ? table : table.rows(kept))
+        }
+        return Sample(table: Table.stacking(parts, source: source), fileRows: file.rows)
     }
 
     /// A seeded hash of a record's bytes without its line ending, eight bytes a step.

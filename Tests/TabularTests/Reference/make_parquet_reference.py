@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the Parquet reference files ParquetReaderTests reads, and what each must read as.
 
-    pip install pyarrow polars numpy
+    pip install pyarrow polars duckdb numpy
     python3 Tests/TabularTests/Reference/make_parquet_reference.py
 
 For every codec (none, snappy, gzip, zstd, lz4_raw) x data page version (1, 2) x value encoding
@@ -9,7 +9,8 @@ For every codec (none, snappy, gzip, zstd, lz4_raw) x data page version (1, 2) x
 writes one file of the same 160 rows: every physical type, logical types STRING, ENUM (a
 dictionary column), DATE, TIMESTAMP (ms, us, ns), DECIMAL (int32, int64 and fixed-length),
 INTEGER (8 to 64 bits, unsigned), with nulls; plus a file of many row groups, one with an empty
-row group, files written by polars, and a file with a nested column (which must be refused).
+row group, files written by polars and by DuckDB (its V1 and V2 writers), and a file with a
+nested column (which must be refused).
 `expected.json` holds each table's columns as mlgate reads them (and which table each file holds): numbers (null for missing),
 booleans as 1/0, text (dates `2024-01-31`, timestamps `2024-01-31 12:00:00.5`), and an empty or
 NA-like string missing, as in a CSV. Deterministic (seeded); rerun to regenerate.
@@ -148,6 +149,36 @@ def main():
             frame.write_parquet(os.path.join(HERE, name), compression=codec, row_group_size=50)
             tables["polars"] = expected(pq.read_table(os.path.join(HERE, name)))
             reference[name] = "polars"
+    except ImportError:
+        pass
+    try:
+        import duckdb
+        source = t.drop_columns(["grade"])   # DuckDB writes an Arrow dictionary as plain text anyway
+        for codec, version in [("uncompressed", "V1"), ("snappy", "V1"), ("zstd", "V2"), ("gzip", "V2")]:
+            name = f"duckdb-{codec}-{version.lower()}.parquet"
+            path = os.path.join(HERE, name)
+            connection = duckdb.connect()
+            connection.register("source", source)
+            # The path is ours and has no quote; DuckDB's COPY takes no bound parameter for it.
+            connection.execute(f"COPY source TO '{path}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 64, PARQUET_VERSION {version})")
+            connection.close()
+            # What DuckDB reads back is what it wrote. pyarrow 22 agrees on every column it reads,
+            # but stops ("InitBlock EOF") on the INT32 DELTA_BINARY_PACKED pages of DuckDB 2.0's V2
+            # files, whose last block holds fewer values than a miniblock.
+            back = duckdb.connect().sql(f"SELECT * FROM read_parquet('{path}')").to_arrow_table()
+            ours = expected(back.cast(source.schema))
+            try:
+                theirs = expected(pq.ParquetFile(path).read())
+                assert theirs == ours, name
+            except OSError:
+                readable = pq.ParquetFile(path)
+                for column in source.column_names:
+                    try:
+                        assert expected(readable.read(columns=[column]))[column] == ours[column], (name, column)
+                    except OSError:
+                        pass
+            tables["duckdb"] = ours
+            reference[name] = "duckdb"
     except ImportError:
         pass
     # A list column: refused, naming it.
