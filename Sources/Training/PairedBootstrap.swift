@@ -61,14 +61,29 @@ public enum PairedBootstrap {
         }
         let batches = groups
         let resampled: [[Double]] = Parallel.map(resamples, jobs: jobs) { b in
-            var rng = SeededRandom(seed: Mixing.mix64(seed ^ UInt64(b) &* 0x9E37_79B9_7F4A_7C15))
-            let candidateWeights = draw(first.candidate.count, &rng)
-            let baselineWeights = paired ? candidateWeights : draw(first.baseline.count, &rng)
+            let seed = Mixing.mix64(seed ^ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
             var out = [Double](repeating: .nan, count: comparisons.count)
-            for group in batches {
-                let names = group.members.map { comparisons[$0].metric }
-                let c = group.candidate.values(names, weights: candidateWeights), d = group.baseline.values(names, weights: baselineWeights)
-                for (k, m) in group.members.enumerated() { out[m] = c[k] - d[k] }
+            func evaluate<W: FixedWidthInteger>(_ candidateWeights: [W], _ baselineWeights: [W]) {
+                candidateWeights.withUnsafeBufferPointer { c in
+                    baselineWeights.withUnsafeBufferPointer { d in
+                        for group in batches {
+                            let names = group.members.map { comparisons[$0].metric }
+                            let x = group.candidate.values(names, weights: c), y = group.baseline.values(names, weights: d)
+                            for (k, m) in group.members.enumerated() { out[m] = x[k] - y[k] }
+                        }
+                    }
+                }
+            }
+            // A byte a weight keeps a resample's weights in cache while the passes gather them; a
+            // row drawn 255 times (never, in practice) redraws the same resample with wider weights.
+            var rng = SeededRandom(seed: seed)
+            if let candidateWeights: [UInt8] = draw(first.candidate.count, &rng),
+               let baselineWeights: [UInt8] = paired ? candidateWeights : draw(first.baseline.count, &rng) {
+                evaluate(candidateWeights, baselineWeights)
+            } else {
+                rng = SeededRandom(seed: seed)
+                let candidateWeights: [Int32] = draw(first.candidate.count, &rng)!
+                evaluate(candidateWeights, paired ? candidateWeights : draw(first.baseline.count, &rng)!)
             }
             return out
         }
@@ -79,15 +94,22 @@ public enum PairedBootstrap {
         }
     }
 
-    /// How many times each of `n` rows is drawn in n draws with replacement. A draw maps 64
-    /// random bits to a row by a multiply-high (Lemire) rather than a division, several times
-    /// faster; the bias is below 2⁻⁴⁰ for any holdout that fits in memory.
-    static func draw(_ n: Int, _ rng: inout SeededRandom) -> [Int32] {
-        var weights = [Int32](repeating: 0, count: n)
+    /// How many times each of `n` rows is drawn in n draws with replacement; nil when a row is
+    /// drawn more often than `W` counts (a byte: 255 times, which a resample of n ≥ 256 rows does
+    /// with a probability below 10⁻⁴⁰⁰). A draw maps 64 random bits to a row by a multiply-high
+    /// (Lemire) rather than a division, several times faster; the bias is below 2⁻⁴⁰ for any
+    /// holdout that fits in memory. The same generator gives the same rows for any `W`.
+    static func draw<W: FixedWidthInteger>(_ n: Int, _ rng: inout SeededRandom) -> [W]? {
+        var weights = [W](repeating: 0, count: n)
         let range = UInt64(n)
-        weights.withUnsafeMutableBufferPointer { weights in
-            for _ in 0..<n { weights[Int(rng.next().multipliedFullWidth(by: range).high)] += 1 }
+        let full = weights.withUnsafeMutableBufferPointer { weights in
+            for _ in 0..<n {
+                let row = Int(rng.next().multipliedFullWidth(by: range).high)
+                guard weights[row] < W.max else { return true }
+                weights[row] &+= 1
+            }
+            return false
         }
-        return weights
+        return full ? nil : weights
     }
 }

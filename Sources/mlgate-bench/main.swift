@@ -92,7 +92,8 @@ if arguments.first == "bootstrap" {
                                               resamples: resamples, seed: 1, jobs: jobs)
     let resample = seconds(clock)
     print("{\"rows\": \(rows), \"resamples\": \(resamples), \"metrics\": \(metrics.count), \"prepare_seconds\": \(prepare), "
-          + "\"resample_seconds\": \(resample), \"auc_interval\": [\(intervals[0].low), \(intervals[0].high)]}")
+          + "\"resample_seconds\": \(resample), \"intervals\": {"
+          + zip(metrics, intervals).map { "\"\($0.rawValue)\": [\($1.low), \($1.high)]" }.joined(separator: ", ") + "}}")
     exit(0)
 }
 

@@ -3,7 +3,7 @@ import GateKit
 import Testing
 @testable import ModelEvaluation
 @testable import ModelRuns
-import Training
+@testable import Training
 
 @Suite struct MetricJudgementTests {
     func judge(candidate: Double, baseline: Double?, low: Double, high: Double, minimum: Double? = nil, maxDrop: Double? = 0.01,
@@ -68,6 +68,30 @@ import Training
         #expect(abs(s.value(.auc, weights: weights) - repeated.value(.auc)) < 1e-12)
     }
 
+    /// Weights are repeated rows, for every metric, on scores with many ties (a tree model's
+    /// scores are few distinct values); byte weights, which the bootstrap draws, give the same
+    /// values to the bit as 32-bit ones.
+    @Test func integerWeightsAreRepeatedRowsAndByteWeightsChangeNothing() {
+        var rng = SeededRandom(seed: 3)
+        let labels = (0..<2_000).map { _ in rng.next() % 3 == 0 }
+        let scores = labels.map { (($0 ? 0.6 : 0.4) + Double(rng.next() % 1000) / 2500 - 0.2).rounded(toPlaces: 1) }
+        let sample = WeightedMetrics(labels: labels, probabilities: scores)
+        let weights = (0..<labels.count).map { _ in Int32(rng.next() % 4) }
+        var repeatedLabels: [Bool] = [], repeatedScores: [Double] = []
+        for (i, w) in weights.enumerated() where w > 0 {
+            for _ in 0..<w { repeatedLabels.append(labels[i]); repeatedScores.append(scores[i]) }
+        }
+        let repeated = WeightedMetrics(labels: repeatedLabels, probabilities: repeatedScores)
+        let names = WeightedMetrics.Name.allCases.filter { !$0.isRegression }
+        let wide = sample.values(names, weights: weights)
+        let bytes = weights.map(UInt8.init).withUnsafeBufferPointer { sample.values(names, weights: $0) }
+        #expect(wide.map(\.bitPattern) == bytes.map(\.bitPattern))
+        for (name, value) in zip(names, wide) {
+            #expect(abs(value - repeated.value(name)) < 1e-12, "\(name): \(value) vs \(repeated.value(name))")
+        }
+        #expect(abs(wide[0] - Metrics.rocAUC(labels: repeatedLabels, scores: repeatedScores)) < 1e-12)
+    }
+
     @Test func theIntervalIsTheSameForAnyThreadCountAndSeeded() {
         let a = Self.sample(1, shift: 0), b = Self.sample(1, shift: 0.1)
         let one = PairedBootstrap.interval(.auc, candidate: a, baseline: b, paired: true, resamples: 300, seed: 9, jobs: 1)
@@ -75,6 +99,13 @@ import Training
         #expect(one == four)
         #expect(one.high < 0 && one.low < one.difference && one.difference < one.high)
         #expect(PairedBootstrap.interval(.auc, candidate: a, baseline: b, paired: true, resamples: 300, seed: 10, jobs: 2) != one)
+    }
+}
+
+private extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = Foundation.pow(10, Double(places))
+        return (self * scale).rounded() / scale
     }
 }
 
