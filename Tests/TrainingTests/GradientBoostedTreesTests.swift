@@ -129,6 +129,41 @@ import Testing
         }
     }
 
+    /// Scoring walks the compiled forest (masks over bins); every row lands in the leaf the
+    /// trees' own nodes send it to, so the raw scores are the node walk's to the bit — with
+    /// numeric and categorical splits, missing values on either side, and several outputs.
+    @Test(arguments: [false, true])
+    func theCompiledForestScoresAsTheNodesDo(multiclass: Bool) throws {
+        var rng = SeededRandom(seed: 11)
+        var lines = ["x,z,c,y"]
+        for i in 0..<3_000 {
+            let x = rng.next() % 10 == 0 ? "" : String(Double(rng.next() % 10_000) / 100)
+            let z = rng.next() % 7 == 0 ? "NA" : String(Double(rng.next() % 500))
+            let c = rng.next() % 9 == 0 ? "" : "level\(rng.next() % 40)"
+            lines.append("\(x),\(z),\(c),\(i % 3)")
+        }
+        let table = try TableReader.read(Array((lines.joined(separator: "\n") + "\n").utf8), path: "t.csv", declared: ["c": .categorical])
+        let y = table.column("y")!.numericValues!.map { Int($0) }
+        var parameters = Self.parameters
+        parameters.trees = 30
+        parameters.minSamplesLeaf = 5
+        let targets: GradientBoostedTrees.Targets = multiclass ? .multiclass(y, classes: 3) : .binary(y.map { $0 == 1 })
+        let model = try GradientBoostedTrees(fitting: table, features: ["x", "z", "c"], targets: targets, parameters: parameters, jobs: 2)
+        let raw = model.predictRaw(table, jobs: 2)
+        let k = model.initialScores.count
+        let bins = model.features.indices.map { model.mappers[$0].bins(table.column(model.features[$0]), rows: table.rowCount) }
+        let missing = model.mappers.map(\.missingBin)
+        var walked = [Double](repeating: 0, count: table.rowCount * k)
+        for r in 0..<table.rowCount { for c in 0..<k { walked[r * k + c] = model.initialScores[c] } }
+        for iteration in model.trees {
+            for (c, tree) in iteration.enumerated() {
+                for r in 0..<table.rowCount { walked[r * k + c] += tree.leafValues[tree.leaf({ Int(bins[$0][r]) }, missingBins: missing)] }
+            }
+        }
+        #expect(raw.map(\.bitPattern) == walked.map(\.bitPattern))
+        #expect(model.trees.flatMap { $0 }.contains { $0.nodes.contains { $0.leftBins != nil } }, "no categorical split was tested")
+    }
+
     @Test func missingValuesAndUnseenCategoriesAreScored() throws {
         let text = "x,c,y\n1,a,0\n2,b,1\n,a,1\n4,,0\n"
         let table = try TableReader.read(Array(String(repeating: text, count: 1).utf8), path: "t.csv")

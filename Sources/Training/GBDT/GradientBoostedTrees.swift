@@ -220,7 +220,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         flat.reserveCapacity(n * features.count)
         for column in perFeature { flat += column }
         let bins = flat
-        let missing = mappers.map(\.missingBin)
+        let forest = CompiledForest(trees: trees, missingBins: mappers.map(\.missingBin))
         let block = 1 << 14
         let blocks = (n + block - 1) / block
         let parts: [[Double]] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
@@ -228,15 +228,8 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var out = [Double](repeating: 0, count: range.count * k)
             for i in 0..<range.count { for c in 0..<k { out[i * k + c] = initialScores[c] } }
             bins.withUnsafeBufferPointer { bins in
-                missing.withUnsafeBufferPointer { missing in
-                    for iteration in trees {
-                        for (c, tree) in iteration.enumerated() {
-                            let values = tree.leafValues
-                            for (i, r) in range.enumerated() {
-                                out[i * k + c] += values[tree.leaf(row: r, bins: bins, stride: n, missingBins: missing)]
-                            }
-                        }
-                    }
+                out.withUnsafeMutableBufferPointer { out in
+                    forest.accumulate(rows: range, bins: bins, stride: n, outputs: k, into: out)
                 }
             }
             return out

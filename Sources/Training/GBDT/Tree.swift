@@ -48,23 +48,6 @@ public struct Tree: Sendable, Equatable, Codable {
         return b <= node.threshold
     }
 
-    /// The leaf row `row` lands in, reading its bins from feature-major storage
-    /// (feature f's bin of row r at `bins[f * stride + r]`).
-    @inline(__always)
-    func leaf(row: Int, bins: UnsafeBufferPointer<UInt8>, stride: Int, missingBins: UnsafeBufferPointer<Int>) -> Int {
-        guard !nodes.isEmpty else { return 0 }
-        return nodes.withUnsafeBufferPointer { nodes in
-            var index = 0
-            while true {
-                let node = nodes[index]
-                let goLeft = Self.goesLeft(node, bin: Int(bins[node.feature * stride + row]), missingBin: missingBins[node.feature])
-                let next = goLeft ? node.left : node.right
-                if next < 0 { return ~next }
-                index = next
-            }
-        }
-    }
-
     /// The leaf a row lands in, given its bin for each feature.
     @inline(__always)
     func leaf(_ bin: (Int) -> Int, missingBins: [Int]) -> Int {
