@@ -24,6 +24,12 @@ public struct ModelEvaluationPlugin: Plugin {
 
     public func needs(_ settings: ModelEvaluationPolicy) -> PluginNeeds { PluginNeeds(models: true) }
 
+    /// Not when the cache holds the baseline's digest (`ModelRun`): its training file is then
+    /// read only if its model is not cached after all, and its holdout file when the run asks.
+    public func readsBaselineData(_ probe: BaselineProbe) -> Bool {
+        !ModelRun.hasBaselineDigest(probe)
+    }
+
     public func run(_ context: PluginContext) -> [CheckResult] {
         do {
             return try Evaluation(context: context).checks()

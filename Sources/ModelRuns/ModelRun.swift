@@ -115,9 +115,13 @@ public struct ModelRun: Sendable {
                                 headTrain: Table) throws(ModelError) -> Trained {
         let jobs = context.jobs, seed = context.seed
         var notes: [(String, JSONValue)] = []
-        let baseTable = context.baseline.train
         let baseConfig = context.baseline.configuration ?? config
-        var baseTask: LearningTask?
+        // The baseline's digest and model from the cache when they are all the run needs;
+        // otherwise its training file, read now.
+        let cachedBaseline = Self.cachedBaseline(context: context, configuration: baseConfig, task: task, headTrain: headTrain)
+        let digest = cachedBaseline?.digest
+        let baseTable = cachedBaseline == nil ? context.baseline.train : nil
+        var baseTask: LearningTask? = digest?.task
         if let baseTable { baseTask = try LearningTask(configuration: baseConfig, train: baseTable) }
         let renames = baseTable.map { RenameDetection.renames(from: $0, to: headTrain) } ?? []
         let split = ContentSplit(keys: ContentSplit.keys(head: task.features, baseline: baseTask?.features, target: task.target,
@@ -136,21 +140,29 @@ public struct ModelRun: Sendable {
             notes.append(("holdout", "a seeded 20% of head's train, chosen by row content (no data.holdout)"))
         }
         // The baseline: the same rule at its revision, so an unchanged row is on the same side.
-        let baseSplit = context.baseline.holdout == nil
+        let baseSplit = digest == nil && context.baseline.holdout == nil
         let baseSides = baseTable.map { split.split($0, role: .baseline) }
         let baseTrain = baseTable.map { table in baseSplit ? table.rows(baseSides!.train) : table }
-        let baseTrainKeys = baseSides.map { baseSplit ? $0.trainKeys : $0.keys }
+        let baseTrainKeys = digest?.rowKeys ?? baseSides.map { baseSplit ? $0.trainKeys : $0.keys }
+        let baseKind: (String) -> ColumnKind? = { name in digest?.kind(of: name) ?? baseTrain?.column(name)?.kind }
+        if let baseTable, let baseTask, let baseSides, !baseSplit, let key = Self.digestKey(context: context, configuration: baseConfig) {
+            context.cache?.store(key, BaselineDigest(table: baseTable, task: baseTask, keyColumns: split.keys.map(\.baseline), rowKeys: baseSides.keys).encoded())
+        }
         let view = baseTask.map { baseTask in
-            BaselineView(features: baseTask.features.compactMap { name in baseTrain?.column(name).map { (name, $0.kind) } },
-                         head: fullHoldout, renames: renames)
+            BaselineView(features: baseTask.features.compactMap { name in baseKind(name).map { (name, $0) } }, head: fullHoldout, renames: renames)
+        }
+        let learnedLevels: (String) -> Set<String>? = { name in
+            if let digest { return digest.levels.first { $0.column == name }.map { Set($0.levels) } }
+            guard let column = baseTrain?.column(name), column.kind == .categorical else { return nil }
+            return EvaluationRows.levels(of: column)
         }
         let unseen: [(headName: String, baselineLevels: Set<String>)] = view?.incomparable != nil ? [] : (baseTask?.features ?? []).compactMap { name in
-            guard let column = baseTrain?.column(name), column.kind == .categorical else { return nil }
-            return (view?.headToBaseline.first { $0.value == name }?.key ?? name, EvaluationRows.levels(of: column))
+            guard let levels = learnedLevels(name) else { return nil }
+            return (view?.headToBaseline.first { $0.value == name }?.key ?? name, levels)
         }
         // Content-split sides cannot overlap (identical rows share a side); a holdout file can.
         let rows = EvaluationRows(holdout: fullHoldout, split: split, baselineTrainKeys: view?.incomparable == nil ? baseTrainKeys : nil,
-                                  headTrain: trainRows, headTrainKeys: trainKeys, checkOverlap: !(headSplit && (baseTable == nil || baseSplit)),
+                                  headTrain: trainRows, headTrainKeys: trainKeys, checkOverlap: !(headSplit && (baseTask == nil || baseSplit)),
                                   unseen: unseen)
         guard !rows.kept.isEmpty else { throw .noComparisonRows(rows.summary) }
         let holdout = rows.leftOutCount > 0 ? fullHoldout.rows(rows.kept) : fullHoldout
@@ -177,13 +189,15 @@ public struct ModelRun: Sendable {
         var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: candidateScores, classes: task.classes),
                              baseline: nil, candidateModel: model, baselineModel: nil, view: view)
 
-        if let baseTable, let baseTrain, let baseTrainKeys, let baseSides, let baseTask, let view {
-            let baseSpec = sampled(baseConfig.model, rows: baseTrain.rowCount, features: baseTask.features.count, memory: context.memory)
-            let (baseModel, _) = try timed({ () throws(ModelError) in
-                try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: baseTrainKeys, dataHash: context.baseline.contentHashes["train"],
-                                        split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed, jobs: jobs,
-                                        cache: context.cache, progress: progress("baseline", rows: baseTrain.rowCount, spec: baseSpec, context: context))
-            }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseTrain.rowCount) rows" })
+        if let baseTask, let baseTrainKeys, let view, baseTable != nil || cachedBaseline != nil {
+            let baseRows = baseTrain?.rowCount ?? digest?.rows ?? 0
+            let baseSpec = sampled(baseConfig.model, rows: baseRows, features: baseTask.features.count, memory: context.memory)
+            let (baseModel, _) = try timed({ () throws(ModelError) -> (model: TrainedModel, cached: Bool) in
+                if let cachedBaseline { return (model: cachedBaseline.model, cached: true) }
+                return try TrainedModel.cached(baseTask, on: baseTrain!, rowKeys: baseTrainKeys, dataHash: context.baseline.contentHashes["train"],
+                                               split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed, jobs: jobs,
+                                               cache: context.cache, progress: progress("baseline", rows: baseRows, spec: baseSpec, context: context))
+            }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseRows) rows" })
             result.baselineModel = baseModel
             if let why = view.incomparable {
                 notes.append(("baseline_model", .string("not comparable: \(why)")))
@@ -196,12 +210,55 @@ public struct ModelRun: Sendable {
                 }
             }
             // The baseline's own holdout, on which a reviewer may compare both models too.
-            result.baselineHoldout = context.baseline.holdout ?? baseTable.rows(baseSides.holdout)
+            result.baselineHoldout = context.baseline.holdout ?? baseTable.flatMap { table in baseSides.map { table.rows($0.holdout) } }
             result.baselineTask = baseTask
         }
-        notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         result.notes = notes
         return result
+    }
+
+    /// Whether the cache holds the baseline's digest for this run's files, asked before any is read.
+    public static func hasBaselineDigest(_ probe: BaselineProbe) -> Bool {
+        guard probe.head.data.predictions == nil, let cache = probe.cache, cache.isPersistent,
+              let trainHash = probe.baselineContentHashes["train"], probe.baselineContentHashes["holdout"] != nil else { return false }
+        return cache.contains(BaselineDigest.key(trainHash: trainHash, configuration: probe.baseline ?? probe.head))
+    }
+
+    /// The cache key of the baseline's digest: only with a persistent cache, and a baseline with a
+    /// holdout file (without one, its held-out rows come from the training file).
+    private static func digestKey(context: PluginContext, configuration: Configuration) -> String? {
+        guard let cache = context.cache, cache.isPersistent, let trainHash = context.baseline.contentHashes["train"],
+              context.baseline.contentHashes["holdout"] != nil, context.baseline.streamed.isEmpty else { return nil }
+        return BaselineDigest.key(trainHash: trainHash, configuration: configuration)
+    }
+
+    /// The baseline's digest and model, both from the cache, when they stand for its training
+    /// file in this run: every baseline column is in head's training data (so no rename is to be
+    /// found in the values), the split hashes the key columns the digest did, and the model the
+    /// digest's task and types name is cached. Nil otherwise: the file is read.
+    private static func cachedBaseline(context: PluginContext, configuration: Configuration, task: LearningTask,
+                                       headTrain: Table) -> (digest: BaselineDigest, model: TrainedModel)? {
+        guard let key = digestKey(context: context, configuration: configuration), let cache = context.cache,
+              let trainHash = context.baseline.contentHashes["train"], let bytes = cache.load(key),
+              let digest = BaselineDigest(decoding: bytes) else { return nil }
+        let headNames = Set(headTrain.columnNames)
+        let keys = ContentSplit(keys: ContentSplit.keys(head: task.features, baseline: digest.task.features, target: task.target,
+                                                        baselineTarget: digest.task.target), seed: context.seed).keys
+        let spec = sampled(configuration.model, rows: digest.rows, features: digest.task.features.count, memory: context.memory)
+        let modelKey = TrainedModel.cacheKey(digest.task, kinds: digest.task.features.map(digest.kind(of:)), targetKind: digest.kind(of: digest.task.target),
+                                             dataHash: trainHash, split: "holdout file", spec: spec, seed: context.seed)
+        let why: String
+        if !digest.columns.allSatisfy({ headNames.contains($0.name) }) {
+            why = "head lacks some of its columns"
+        } else if keys.map(\.baseline) != digest.keyColumns {
+            why = "head's features changed the split's key columns"
+        } else if let model = TrainedModel.load(modelKey, from: cache) {
+            return (digest, model)
+        } else {
+            why = "its model is not cached"
+        }
+        context.log("model: the baseline's cached digest does not serve this run (\(why)); reading its training file")
+        return nil
     }
 
     /// Reports boosting progress as trees done and rows per second, for a terminal.

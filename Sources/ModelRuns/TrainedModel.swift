@@ -11,6 +11,11 @@ public struct LearningTask: Sendable {
     public let positive: String?
     public let classes: [String]
 
+    /// A task read before (`BaselineDigest`).
+    init(kind: TaskKind, target: String, features: [String], positive: String?, classes: [String]) {
+        (self.kind, self.target, self.features, self.positive, self.classes) = (kind, target, features, positive, classes)
+    }
+
     /// Reads the task from a configuration and its training table.
     public init(configuration: Configuration, train: Table) throws(ModelError) {
         kind = configuration.task
@@ -152,22 +157,32 @@ public enum TrainedModel: Sendable, Codable {
         guard let cache, let dataHash else {
             return (try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress), false)
         }
-        // Every input that shapes the model, the columns' types included: `features.categorical`
-        // and `schema:` types change how a column is read, and so the model.
-        let kinds = task.features.map { table.column($0)?.kind.rawValue ?? "absent" }.joined(separator: "\u{1}")
-        let key = CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
-                                   task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
-                                   kinds, table.column(task.target)?.kind.rawValue ?? "", "\(spec)"].joined(separator: "\u{0}"))
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        if let bytes = cache.load(key), let model = try? decoder.decode(TrainedModel.self, from: Data(bytes)) {
-            return (model, true)
-        }
+        let key = cacheKey(task, kinds: task.features.map { table.column($0)?.kind }, targetKind: table.column(task.target)?.kind,
+                           dataHash: dataHash, split: split, spec: spec, seed: seed)
+        if let model = load(key, from: cache) { return (model, true) }
         let model = try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress)
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         if let data = try? encoder.encode(model) { cache.store(key, [UInt8](data)) }
         return (model, false)
+    }
+
+    /// Every input that shapes the model, the columns' types included: `features.categorical`
+    /// and `schema:` types change how a column is read, and so the model.
+    static func cacheKey(_ task: LearningTask, kinds: [ColumnKind?], targetKind: ColumnKind?, dataHash: String, split: String, spec: ModelSpec,
+                         seed: UInt64) -> String {
+        let kinds = kinds.map { $0?.rawValue ?? "absent" }.joined(separator: "\u{1}")
+        return CacheKey.digest([Metrics.coreVersion, dataHash, "\(split)", "\(seed)", "\(task.kind)", task.target,
+                                task.positive ?? "", task.classes.joined(separator: "\u{1}"), task.features.joined(separator: "\u{1}"),
+                                kinds, targetKind?.rawValue ?? "", "\(spec)"].joined(separator: "\u{0}"))
+    }
+
+    /// The model stored under `key`; nil when there is none, or it does not decode.
+    static func load(_ key: String, from cache: any ArtifactCache) -> TrainedModel? {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard let bytes = cache.load(key) else { return nil }
+        return try? decoder.decode(TrainedModel.self, from: Data(bytes))
     }
 
     /// A seeded sample of at most `limit` labelled rows, stratified by label for classification

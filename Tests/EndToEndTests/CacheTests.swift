@@ -15,7 +15,7 @@ import Testing
         let first = try MLGateBinary.run(["check", "--json", temp.child("1.json")], in: built.path, environment: cache)
         #expect(first.status == 1 && first.stderr.contains("baseline model trained"), "\(first.stderr)")
         let entries = try FileManager.default.contentsOfDirectory(atPath: temp.child("xdg/mlgate")).filter { $0.hasSuffix(".entry") }
-        #expect(entries.count == 3)   // the baseline model, the candidate model and the baseline's data profile
+        #expect(entries.count == 4)   // the baseline model, the candidate model, the baseline's data profile and its digest
         let second = try MLGateBinary.run(["check", "--json", temp.child("2.json")], in: built.path, environment: cache)
         #expect(second.status == 1 && second.stderr.contains("baseline model reused from the cache"))
         #expect(try withoutDurations(temp.child("1.json")) == withoutDurations(temp.child("2.json")))
@@ -68,6 +68,40 @@ import Testing
             let damaged = try check("4.json", [])
             #expect(damaged.stderr.contains("read baseline train") && !damaged.stderr.contains("profile reused"), "\(damaged.stderr)")
             #expect(try withoutDurations(temp.child("4.json")) == withoutDurations(temp.child("1.json")), "\(scenario)")
+        }
+    }
+
+    /// With the baseline's model and digest cached, model evaluation does not read main's
+    /// training file at all, and the report is the uncached one; a PR that drops a column the
+    /// baseline had reads it again (renames are found in the values), as does a damaged entry.
+    @Test func theBaselineDigestSparesReadingMainsTrainingFile() throws {
+        for (scenario, serves) in [("model-clean", true), ("schema-break", false)] {
+            let temp = try TemporaryDirectory("digest-cache")
+            let repo = try Scenario.named(scenario).build(at: temp.child("repo")).path
+            let cache = ["XDG_CACHE_HOME": temp.child("xdg")]
+            let check = { (name: String, extra: [String]) in
+                try MLGateBinary.run(["check", "--only", "model-evaluation", "-v", "--json", temp.child(name)] + extra, in: repo, environment: cache)
+            }
+            let first = try check("1.json", [])
+            #expect(first.status != 2 && first.stderr.contains("read baseline train"), "\(first.stderr)")
+            let second = try check("2.json", [])
+            #expect(second.stderr.contains("read baseline train") == !serves, "\(scenario): \(second.stderr)")
+            #expect(second.stderr.contains("cached digest does not serve this run (head lacks some of its columns)") == !serves, "\(second.stderr)")
+            #expect(second.stderr.contains("baseline model reused from the cache"), "\(second.stderr)")
+            let fresh = try check("3.json", ["--no-cache"])
+            #expect(first.status == second.status && second.status == fresh.status)
+            let uncached = try withoutDurations(temp.child("3.json")).replacingOccurrences(of: " --no-cache", with: "")
+            #expect(try withoutDurations(temp.child("2.json")) == uncached, "\(scenario)")
+
+            let folder = temp.child("xdg/mlgate")
+            for entry in try FileManager.default.contentsOfDirectory(atPath: folder) where entry.hasSuffix(".entry") {
+                let path = folder + "/" + entry
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+            }
+            let damaged = try check("4.json", [])
+            #expect(damaged.stderr.contains("read baseline train"), "\(damaged.stderr)")
+            #expect(try withoutDurations(temp.child("4.json")) == uncached, "\(scenario)")
         }
     }
 
