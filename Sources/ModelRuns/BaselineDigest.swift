@@ -10,7 +10,7 @@ import Training
 /// Only for a baseline with a holdout file (without one, the baseline's held-out rows are
 /// taken from the training file, which must then be read), and only when every baseline column
 /// is still in head's training data (otherwise renames are looked for in the values).
-struct BaselineDigest: Equatable {
+struct BaselineDigest {
     static let version = "mlgate-baseline-digest-1"
 
     let columns: [(name: String, kind: ColumnKind)]
@@ -21,14 +21,6 @@ struct BaselineDigest: Equatable {
     let rowKeys: [UInt64]
     /// For each categorical feature, the levels it learned from (`EvaluationRows.levels`).
     let levels: [(column: String, levels: [String])]
-
-    static func == (a: BaselineDigest, b: BaselineDigest) -> Bool {
-        a.columns.map(\.name) == b.columns.map(\.name) && a.columns.map(\.kind) == b.columns.map(\.kind)
-            && a.task.kind == b.task.kind && a.task.target == b.task.target && a.task.features == b.task.features
-            && a.task.positive == b.task.positive && a.task.classes == b.task.classes
-            && a.rows == b.rows && a.keyColumns == b.keyColumns && a.rowKeys == b.rowKeys
-            && a.levels.map(\.column) == b.levels.map(\.column) && a.levels.map(\.levels) == b.levels.map(\.levels)
-    }
 
     init(table: Table, task: LearningTask, keyColumns: [String], rowKeys: [UInt64]) {
         columns = table.columns.map { ($0.name, $0.kind) }

@@ -169,3 +169,33 @@ private extension Double {
         #expect(try sampled(lines) == sampled(lines.reversed()))
     }
 }
+
+/// The baseline's digest reads back as written, and a cut or foreign entry reads as nothing.
+@Suite struct BaselineDigestTests {
+    @Test func roundTripsAndEveryTruncationIsAMiss() throws {
+        let text = "id,region,income,label\n" + (0..<300).map { "\($0),\(["north", "south", "east"][$0 % 3]),\($0 * 7 % 101),\($0 % 2)" }
+            .joined(separator: "\n") + "\n"
+        let table = try TableReader.read(Array(text.utf8), path: "t.csv")
+        var config = Configuration(target: "label", data: DataPaths(train: "t.csv", holdout: "h.csv"))
+        config.features.ignore = ["id"]
+        let task = try LearningTask(configuration: config, train: table)
+        let keys = RowHashing.hashes(table, columns: ["label", "region", "income"])
+        let digest = BaselineDigest(table: table, task: task, keyColumns: ["label", "region", "income"], rowKeys: keys)
+        let bytes = digest.encoded()
+        let back = try #require(BaselineDigest(decoding: bytes))
+        #expect(back.columns.map(\.name) == ["id", "region", "income", "label"] && back.kind(of: "region") == .categorical)
+        #expect(back.task.features == task.features && back.task.positive == "1" && back.rows == 300 && back.rowKeys == keys)
+        #expect(back.levels.map(\.column) == ["region"] && back.levels[0].levels == ["east", "north", "south"])
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {
+            #expect(BaselineDigest(decoding: Array(bytes.prefix(cut))) == nil, "cut at \(cut)")
+        }
+        var foreign = bytes
+        foreign[10] ^= 0x20   // inside the version string
+        #expect(BaselineDigest(decoding: foreign) == nil)
+        // The key moves with what shapes the file's reading and task.
+        var other = config
+        other.features.categorical = ["income"]
+        #expect(BaselineDigest.key(trainHash: "a", configuration: config) != BaselineDigest.key(trainHash: "a", configuration: other))
+        #expect(BaselineDigest.key(trainHash: "a", configuration: config) != BaselineDigest.key(trainHash: "b", configuration: config))
+    }
+}
