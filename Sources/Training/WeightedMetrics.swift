@@ -24,8 +24,8 @@ public struct WeightedMetrics: Sendable {
     public let truth: [Double]?
     /// Positive-class probabilities (classification) or predictions (regression).
     public let scores: [Double]
-    /// Row indices by ascending score: the one sort the rank metrics need, narrow so that a
-    /// rank metric's pass reads 4 bytes a row and gathers one weight.
+    /// Row indices by ascending score (the one sort; average precision walks it), narrow so
+    /// that its pass reads 4 bytes a row and gathers one weight.
     private let sortedRows: [Int32]
     /// In that order, a byte a row: bit 0 the row is positive, bit 1 it ends a run of tied
     /// scores — so a rank metric's pass makes no score comparison.
@@ -45,8 +45,8 @@ public struct WeightedMetrics: Sendable {
     private let absoluteError: [Double]
     private let calibrationBin: [UInt8]
     /// A byte a row in row order: bit 0 the label is positive, bit 1 the 0.5 threshold predicts
-    /// positive. The confusion counts are integer sums over it: a byte a row instead of three
-    /// doubles, which is what a resample's pass over 250k rows is bound by.
+    /// positive. The confusion counts are integer sums over it, sixteen rows a step, where three
+    /// arrays of doubles took a scalar pass.
     private let outcome: [UInt8]
 
     public init(labels: [Bool], probabilities: [Double]) {
