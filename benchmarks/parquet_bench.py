@@ -10,6 +10,10 @@ groups split into 64k-row pages... pyarrow decides), then times reading each fil
 every column, on JOBS threads: mlgate (`mlgate-bench read`), pyarrow (`pq.read_table`) and polars
 (`pl.read_parquet`), each in its own process so its peak memory is its own; best of RUNS.
 Prints seconds, ratios (peer / mlgate: above 1 means mlgate is faster) and peak memory.
+
+Then the stream (a file larger than memory): the same table in row groups of 100k rows, and five
+copies of it in one file, profiled by `mlgate-bench profile` a few row groups at a time; its peak
+memory must not grow with the rows.
 """
 import json
 import os
@@ -22,11 +26,18 @@ from lanes import arguments, mlgate_bench, run
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def write(csv, path, codec):
-    """In a process of its own: the parent stays small, so the lanes it forks measure their own peak."""
+def write(csv, path, codec, copies="0"):
+    """In a process of its own: the parent stays small, so the lanes it forks measure their own peak.
+    With copies > 0, the table that many times over in row groups of 100k rows (the stream's file)."""
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
-    pq.write_table(pcsv.read_csv(csv), path, compression=codec)
+    table = pcsv.read_csv(csv)
+    if int(copies) == 0:
+        pq.write_table(table, path, compression=codec)
+    else:
+        with pq.ParquetWriter(path, table.schema, compression=codec) as writer:
+            for _ in range(int(copies)):
+                writer.write_table(table, row_group_size=100_000)
     print("{}")
 
 
@@ -46,7 +57,7 @@ def main():
     p = arguments()
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--child", nargs=2)
-    p.add_argument("--write", nargs=3)
+    p.add_argument("--write", nargs="+")
     a = p.parse_args()
     if a.child:
         return child(*a.child)
@@ -79,6 +90,13 @@ def main():
         peaks = "/".join(f"{results[l]['peak_rss_mb']:.0f}" for l in ["mlgate", "pyarrow", "polars"])
         print(f"{codec:13} {os.path.getsize(path) / 1e6:5.0f} {m:9.3f} {pa_:10.3f} {pl_:9.3f} {pa_ / m:14.2f}x {pl_ / m:13.2f}x {peaks:>16}")
     print("mlgate's time includes reading the file's bytes; the peers' include theirs (pyarrow memory-maps nothing here).")
+    print("\nstreaming profile (row groups of 100k rows, snappy): peak memory must not grow with the rows")
+    for copies in [1, 5]:
+        path = os.path.join(data, f"stream-x{copies}.parquet")
+        if not os.path.exists(path):
+            run([sys.executable, __file__, "--write", base, path, "snappy", str(copies)])
+        r = run([bench, "profile", path, "--jobs", str(a.jobs)])
+        print(f"  {r['rows']:>10,} rows, {os.path.getsize(path) / 1e6:5.0f} MB: {r['seconds']:6.2f} s, peak {r['peak_rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":
