@@ -396,7 +396,7 @@ public struct Gate: Sendable {
             // Compressed columns may take many times the file once read: the footer says how many cells.
             do {
                 let stream = try ParquetStream(path: file.path, source: "\(path)@\(snapshot.commit.short.prefix(8))", rowGroupLimit: .max)
-                guard reading.memory.shouldStream(parquetBytes: file.size, decodedBytes: stream.rows * stream.columnNames.count * 8) else { return nil }
+                guard reading.memory.shouldStream(parquetBytes: file.size, decodedBytes: stream.decodedBytes) else { return nil }
             } catch {
                 throw .data(error)
             }

@@ -37,7 +37,7 @@ public struct MemoryBudget: Sendable, Equatable {
     /// Whether a Parquet file of `fileBytes` whose columns take `decodedBytes` once read should
     /// be streamed: reading it whole holds both.
     public func shouldStream(parquetBytes fileBytes: Int, decodedBytes: Int) -> Bool {
-        fileBytes + decodedBytes > available / 3 * 2
+        decodedBytes > available / 3 * 2 - min(fileBytes, available / 3 * 2)
     }
 
     /// The most one indivisible part of a streamed file (a Parquet row group) may take once

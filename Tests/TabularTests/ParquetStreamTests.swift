@@ -80,6 +80,18 @@ import Testing
         #expect(Self.cells(all.table).mapValues(\.1) == Self.cells(whole).mapValues(\.1))
     }
 
+    /// A Parquet file streams by what it and its columns take once read, not by its size on
+    /// disk (compressed columns take many times the file); a row group may always take 64 MiB.
+    @Test func theBudgetWeighsAParquetFileByItsColumns() throws {
+        let budget = MemoryBudget(available: 900 << 20)
+        #expect(!budget.shouldStream(parquetBytes: 100 << 20, decodedBytes: 400 << 20))
+        #expect(budget.shouldStream(parquetBytes: 100 << 20, decodedBytes: 550 << 20))
+        #expect(budget.shouldStream(parquetBytes: .max, decodedBytes: .max))
+        #expect(budget.chunkLimit == 450 << 20 && MemoryBudget(available: 24 << 10).chunkLimit == 64 << 20)
+        let stream = try ParquetStream(path: Self.path("pyarrow-many-row-groups.parquet"), source: "t.parquet", rowGroupLimit: .max)
+        #expect(stream.decodedBytes == stream.rows * stream.columnNames.count * 8 && stream.rows == 160)
+    }
+
     @Test func aRowGroupLargerThanTheRunMayUseIsRefusedWithTheFix() throws {
         let file = "pyarrow-many-row-groups.parquet"
         #expect {

@@ -16,6 +16,12 @@ public final class ParquetStream {
     public let columnNames: [String]
     /// Rows in the whole file, from the footer.
     public let rows: Int
+    /// What the file's columns would take read whole, 8 bytes a cell (`Int.max` past Int).
+    public var decodedBytes: Int {
+        let cells = rows.multipliedReportingOverflow(by: max(1, columnNames.count))
+        let bytes = cells.partialValue.multipliedReportingOverflow(by: 8)
+        return cells.overflow || bytes.overflow ? .max : bytes.partialValue
+    }
     /// Consecutive row groups read together, in file order.
     public let batches: [Range<Int>]
 
@@ -52,16 +58,22 @@ public final class ParquetStream {
         }
         columnNames = layout.columns.map(\.element.name)
         rows = layout.rows
-        let rowBytes = max(1, layout.columns.count) * 8
+        let rowBytes = max(1, layout.columns.count).multipliedReportingOverflow(by: 8)
         var batches: [Range<Int>] = []
         var start = 0, bytes = 0
         for (g, group) in layout.groups.enumerated() {
-            let groupBytes = Int(group.rows) * rowBytes
+            // A footer may claim any number of rows and columns: a product past Int is past any limit.
+            let claimed = Int(group.rows).multipliedReportingOverflow(by: rowBytes.partialValue)
+            let groupBytes = rowBytes.overflow || claimed.overflow ? Int.max : claimed.partialValue
+            guard groupBytes < Int.max else {
+                munmap(mapped, size)
+                throw .parquet(file: source, reason: "row group \(g) claims \(group.rows) rows × \(layout.columns.count) columns, more than any memory holds (is the footer damaged?)")
+            }
             guard groupBytes <= rowGroupLimit else {
                 munmap(mapped, size)
                 throw .tooLarge(file: source, reason: "its row group \(g) holds \(group.rows) rows × \(layout.columns.count) columns, more than the \(rowGroupLimit >> 20) MiB this run may use for one; write it with smaller row groups (pyarrow: row_group_size=100_000), or set --memory-limit higher")
             }
-            if g > start, bytes + groupBytes > batchBytes {
+            if g > start, bytes > batchBytes - groupBytes {
                 batches.append(start..<g)
                 (start, bytes) = (g, 0)
             }
