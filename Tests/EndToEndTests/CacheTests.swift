@@ -8,6 +8,15 @@ import Testing
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.contains("duration_seconds") }.joined(separator: "\n")
     }
 
+    /// Truncates every cache entry in `folder`, as a crash mid-write or a full disk would.
+    func cutEveryEntryInHalf(_ folder: String) throws {
+        for entry in try FileManager.default.contentsOfDirectory(atPath: folder) where entry.hasSuffix(".entry") {
+            let url = URL(fileURLWithPath: folder + "/" + entry)
+            let bytes = try Data(contentsOf: url)
+            try bytes.prefix(bytes.count / 2).write(to: url)
+        }
+    }
+
     @Test func aSecondRunReusesTheBaselineModelAndReportsTheSame() throws {
         let temp = try TemporaryDirectory("cache")
         let built = try Scenario.named("model-noisy-labels").build(at: temp.child("repo"))
@@ -59,12 +68,7 @@ import Testing
             #expect(try withoutDurations(temp.child("2.json")) == uncached, "\(scenario)")
 
             // A damaged entry authenticates as nothing: the files are read and the numbers stay.
-            let folder = temp.child("xdg/mlgate")
-            for entry in try FileManager.default.contentsOfDirectory(atPath: folder) where entry.hasSuffix(".entry") {
-                let path = folder + "/" + entry
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
-            }
+            try cutEveryEntryInHalf(temp.child("xdg/mlgate"))
             let damaged = try check("4.json", [])
             #expect(damaged.stderr.contains("read baseline train") && !damaged.stderr.contains("profile reused"), "\(damaged.stderr)")
             #expect(try withoutDurations(temp.child("4.json")) == withoutDurations(temp.child("1.json")), "\(scenario)")
@@ -93,12 +97,7 @@ import Testing
             let uncached = try withoutDurations(temp.child("3.json")).replacingOccurrences(of: " --no-cache", with: "")
             #expect(try withoutDurations(temp.child("2.json")) == uncached, "\(scenario)")
 
-            let folder = temp.child("xdg/mlgate")
-            for entry in try FileManager.default.contentsOfDirectory(atPath: folder) where entry.hasSuffix(".entry") {
-                let path = folder + "/" + entry
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-                try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
-            }
+            try cutEveryEntryInHalf(temp.child("xdg/mlgate"))
             let damaged = try check("4.json", [])
             #expect(damaged.stderr.contains("read baseline train"), "\(damaged.stderr)")
             #expect(try withoutDurations(temp.child("4.json")) == uncached, "\(scenario)")

@@ -115,7 +115,7 @@ public struct ParquetReader {
 
     // MARK: Footer and schema
 
-    func footer(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Parquet.FileMetadata {
+    private func footer(_ bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) -> Parquet.FileMetadata {
         guard bytes.count >= 12, Array(bytes[0..<4]) == Self.magic, Array(bytes[(bytes.count - 4)...]) == Self.magic else {
             throw .parquet(file: file, reason: "not a Parquet file: it must start and end with PAR1 (is it truncated?)")
         }
