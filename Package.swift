@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "mlgate",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mlgate", targets: ["mlgate"]),
     ],
@@ -11,6 +11,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        // Spark Connect: gRPC over HTTP/2 with protobuf messages (the generated code is committed).
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -23,16 +27,23 @@ let package = Package(
 
         // MARK: Engine
         // The graph is a line: Tabular → Training / GateKit → Plugins → mlgate, with the Engine
-        // (GateKit + GitRepository, knowing no plugin) and Reports (XMLWriting) joining at mlgate,
-        // whose registry lists the plugins.
+        // (GateKit + GitRepository + SparkConnect, knowing no plugin) and Reports (XMLWriting)
+        // joining at mlgate, whose registry lists the plugins.
         .target(name: "GitRepository", dependencies: ["CLibgit2", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Tabular", dependencies: ["CZlib", "CSnappy", "CZstd"]),
         .target(name: "Training", dependencies: ["Tabular"]),
         .target(name: "GateKit", dependencies: ["Tabular", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Engine", dependencies: [
-            "GateKit", "GitRepository",
+            "GateKit", "GitRepository", "SparkConnect",
             .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // A client of Spark Connect: statistics computed where a lake-sized table is (#17).
+        .target(name: "SparkConnect", dependencies: [
+            "Tabular", "GateKit",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["Generated/README.md"]),
         .target(name: "XMLWriting", dependencies: ["CLibXML2"]),
         .target(name: "Reports", dependencies: ["GateKit", "XMLWriting"]),
 
@@ -69,6 +80,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"], exclude: ["Reference"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos", "PluginRegistry", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),

@@ -8,12 +8,15 @@ enum DataSet: Sendable {
     case stream(StreamingProfiler.Result)
     /// The baseline as its profile holds it (made in this run or read from the cache).
     case profiled(BaselineProfile)
+    /// A table in a compute engine (Spark), as the statistics it computed there.
+    case remote(RemoteSet)
 
     var rowCount: Int {
         switch self {
         case .memory(let table): table.rowCount
         case .stream(let profile): profile.rows
         case .profiled(let profile): profile.rows
+        case .remote(let set): set.profile.rows
         }
     }
 
@@ -22,6 +25,7 @@ enum DataSet: Sendable {
         case .memory(let table): table.columns.map(ColumnData.memory)
         case .stream(let profile): profile.columns.map(ColumnData.stream)
         case .profiled(let profile): profile.columns.map(ColumnData.profiled)
+        case .remote(let set): set.profile.columns.map { .remote($0, drift: set.drift[$0.name]) }
         }
     }
 
@@ -32,6 +36,7 @@ enum DataSet: Sendable {
         case .memory(let table): table.column(name).map(ColumnData.memory)
         case .stream(let profile): profile.column(name).map(ColumnData.stream)
         case .profiled(let profile): profile.column(name).map(ColumnData.profiled)
+        case .remote(let set): set.profile.column(name).map { .remote($0, drift: set.drift[$0.name]) }
         }
     }
 
@@ -41,11 +46,32 @@ enum DataSet: Sendable {
         switch self {
         case .memory(let table): RowHashing.hashes(table, columns: columns)
         case .stream(let profile): profile.rowHashes ?? []
-        case .profiled: []
+        case .profiled, .remote: []
         }
     }
 
     var isStreamed: Bool { if case .stream = self { true } else { false } }
+}
+
+/// A remote table's statistics, and on head's side what was computed against the baseline.
+struct RemoteSet: Sendable {
+    let table: any RemoteTable
+    let profile: RemoteProfile
+    /// Head only: per numeric column, its drift from the baseline's same column.
+    var drift: [String: RemoteDrift] = [:]
+    /// A holdout's rows also in its side's train (computed in the engine).
+    var foundInTrain: Int?
+}
+
+/// Drift of one numeric column computed where both sides are: counts in the baseline's decile
+/// bins on each side, and the exact two-sample KS statistic.
+struct RemoteDrift: Sendable {
+    let edges: [Double]
+    let baseline: [Int]
+    let head: [Int]
+    let ks: Double
+    /// Rank error of the edges (0 when Spark's percentiles were exact).
+    let rankError: Double
 }
 
 /// One column of a `DataSet`.
@@ -56,12 +82,14 @@ indirect enum ColumnData: Sendable {
     case memory(Column)
     case stream(ColumnSummary)
     case profiled(BaselineProfile.ColumnProfile)
+    case remote(RemoteColumn, drift: RemoteDrift?)
 
     var name: String {
         switch self {
         case .memory(let column): column.name
         case .stream(let summary): summary.name
         case .profiled(let profile): profile.name
+        case .remote(let column, _): column.name
         }
     }
 
@@ -70,6 +98,7 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): column.kind
         case .stream(let summary): summary.kind
         case .profiled(let profile): profile.kind
+        case .remote(let column, _): column.kind
         }
     }
 
@@ -79,6 +108,7 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): column.count
         case .stream(let summary): summary.count + summary.nulls + summary.invalid
         case .profiled(let profile): profile.count
+        case .remote(let column, _): column.count + column.nulls + column.invalid
         }
     }
 
@@ -87,6 +117,7 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): column.nullCount
         case .stream(let summary): summary.nulls
         case .profiled(let profile): profile.nulls
+        case .remote(let column, _): column.nulls
         }
     }
 
@@ -95,6 +126,7 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): column.invalidCount
         case .stream(let summary): summary.invalid
         case .profiled(let profile): profile.invalid
+        case .remote(let column, _): column.invalid
         }
     }
 
@@ -103,6 +135,8 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): column.firstInvalid
         case .stream(let summary): summary.firstInvalid
         case .profiled(let profile): profile.firstInvalid
+        // An engine's rows have no line numbers; 0 says so.
+        case .remote(let column, _): column.firstInvalid.map { ($0, 0) }
         }
     }
 
@@ -116,6 +150,8 @@ indirect enum ColumnData: Sendable {
             // Kept for categorical and boolean columns and a classification target; a numeric
             // column's from its sorted values (its distinct count is what checks ask of it).
             profile.categories ?? Self.valueCounts(profile)
+        case .remote(let column, _):
+            CategoricalProfile(count: column.count, nulls: column.nulls, counts: column.categories ?? [])
         }
     }
 
@@ -123,6 +159,7 @@ indirect enum ColumnData: Sendable {
     /// where the profile knows it.
     var distinct: Int {
         if case .profiled(let profile) = self { return profile.distinct }
+        if case .remote(let column, _) = self { return column.distinct }
         return categoricalProfile.distinct
     }
 
@@ -160,6 +197,8 @@ indirect enum ColumnData: Sendable {
             return summary.distinct == 1
         case .profiled(let profile):
             return profile.singleValued
+        case .remote(let column, _):
+            return column.distinct == 1
         }
     }
 
@@ -177,6 +216,8 @@ indirect enum ColumnData: Sendable {
             return (summary.min, summary.max)
         case .profiled(let profile):
             return (profile.low, profile.high)
+        case .remote(let column, _):
+            return column.count > 0 ? (column.low, column.high) : (.nan, .nan)
         }
     }
 
@@ -197,6 +238,8 @@ indirect enum ColumnData: Sendable {
         case .profiled(let profile):
             // The profile counted the schema's bounds, which its cache key names.
             return profile.outside[StreamingProfiler.Interval(low: low, high: high)] ?? (0, [])
+        case .remote(let column, _):
+            return column.outside[StreamingProfiler.Interval(low: low, high: high)] ?? (0, [])
         }
     }
 
@@ -206,6 +249,7 @@ indirect enum ColumnData: Sendable {
         case .memory(let column): .sorted(RadixSort.sortedNonMissing(column.numericValues ?? []))
         case .stream(let summary): .sketch(summary.sketch, mean: summary.mean)
         case .profiled(let profile): .sorted(profile.sorted)
+        case .remote(let column, let drift): .remote(column, drift: drift)
         }
     }
 }
@@ -214,12 +258,15 @@ indirect enum ColumnData: Sendable {
 enum Distribution {
     case sorted([Double])
     case sketch(QuantileSketch, mean: Double)
+    /// A remote column: its deciles and mean, and (on head's side) its drift computed remotely.
+    case remote(RemoteColumn, drift: RemoteDrift?)
 
     /// Sorted values each with the count it stands for (1 while exact).
     var weighted: [(value: Double, weight: Int)] {
         switch self {
         case .sorted(let values): values.map { ($0, 1) }
         case .sketch(let sketch, _): sketch.weightedValues()
+        case .remote: []
         }
     }
 
@@ -227,6 +274,7 @@ enum Distribution {
         switch self {
         case .sorted(let values): values.count
         case .sketch(let sketch, _): sketch.count
+        case .remote(let column, _): column.count
         }
     }
 
@@ -234,6 +282,7 @@ enum Distribution {
         switch self {
         case .sorted: 0
         case .sketch(let sketch, _): sketch.rankError
+        case .remote(_, let drift): drift?.rankError ?? 0
         }
     }
 
@@ -241,6 +290,11 @@ enum Distribution {
         switch self {
         case .sorted(let values): values.isEmpty ? .nan : Quantiles.linear(values, p)
         case .sketch(let sketch, _): sketch.quantile(p)
+        case .remote(let column, _):
+            if p == 0.5 { column.median } else {
+                // The deciles are all a remote profile holds.
+                column.deciles.indices.first { abs(Double($0 + 1) / 10 - p) < 1e-9 }.map { column.deciles[$0] } ?? .nan
+            }
         }
     }
 
@@ -249,6 +303,7 @@ enum Distribution {
         // Summed in sorted order, as `NumericProfile` sums, without its other passes.
         case .sorted(let values): values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         case .sketch(_, let mean): mean
+        case .remote(let column, _): column.mean
         }
     }
 }

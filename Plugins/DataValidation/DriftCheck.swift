@@ -38,7 +38,9 @@ struct DriftCheck {
     /// (0 up to 65,536 values) bounds how far each edge and bin share can be off.
     private func numeric(_ b: Distribution, _ h: Distribution) -> CheckResult {
         let psi: PSI.Result, d: Double, m: Int, n: Int
-        if case .sorted(let bv) = b, case .sorted(let hv) = h {
+        if case .remote(_, let drift?) = h {
+            (psi, d, m, n) = (PSI.binned(edges: drift.edges, baseline: drift.baseline, head: drift.head), drift.ks, b.count, h.count)
+        } else if case .sorted(let bv) = b, case .sorted(let hv) = h {
             (psi, d, m, n) = (PSI.numeric(sortedBaseline: bv, sortedHead: hv), KolmogorovSmirnov.statistic(bv, hv), bv.count, hv.count)
         } else {
             let bw = b.weighted, hw = h.weighted

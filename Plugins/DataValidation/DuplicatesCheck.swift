@@ -35,6 +35,8 @@ struct DuplicatesCheck {
     /// One sort of the fingerprints counts them (rows minus distinct rows) in 16 bytes a row, where
     /// a dictionary would take several times that: a streamed file may have hundreds of millions.
     static func duplicates(_ data: DataSet, columns: [String]) -> (count: Int, examples: [(line: Int, firstLine: Int)]) {
+        // Counted in the engine over the same columns (the profile's request names them).
+        if case .remote(let set) = data { return (set.profile.duplicates, []) }
         let hashes = data.rowHashes(columns)
         var sorted = hashes
         RadixSort.sort(&sorted)

@@ -75,7 +75,7 @@ struct SchemaCheck {
             for column in file.columns where column.invalidCount > 0 {
                 let first = column.firstInvalid
                 problems.append("\(column.invalidCount) value(s) in '\(column.name)' of \(key) are not \(column.kind.rawValue)"
-                    + (first.map { " (first: '\($0.value)' at line \($0.line))" } ?? ""))
+                    + (first.map { " (first: '\($0.value)'" + ($0.line > 0 ? " at line \($0.line))" : ")") } ?? ""))
                 invalid.append(.object([("file", .string(key)), ("column", .string(column.name)), ("count", .number(Double(column.invalidCount))),
                                         ("first", .string(first?.value ?? "")), ("line", .number(Double(first?.line ?? 0)))]))
             }

@@ -89,7 +89,7 @@ struct TargetLeakageCheck {
     static func table(_ set: DataSet?, sample: Table?) -> DataSet? {
         switch set {
         case .memory?: set
-        case .stream?, .profiled?: sample.map(DataSet.memory)
+        case .stream?, .profiled?, .remote?: sample.map(DataSet.memory)
         case nil: nil
         }
     }

@@ -22,7 +22,7 @@ struct ValidationInput: Sendable {
 
     init?(_ context: PluginContext) throws(TabularError) {
         guard let configuration = context.head.configuration,
-              context.head.train != nil || context.head.streamed["train"] != nil else { return nil }
+              context.head.remote["train"] != nil || context.head.streamed["train"] != nil || context.head.train != nil else { return nil }
         self.context = context
         storing = BackgroundWork()
         self.configuration = configuration
@@ -36,14 +36,15 @@ struct ValidationInput: Sendable {
         let schemaIntervals = bounds.mapValues { [$0] }
         let target = configuration.target
         let (profile, cached) = Self.cachedProfile(context, head: configuration, headColumns: headNames)
+        var baselineHoldout: DataSet?
         if let profile {
             baseline = .profiled(profile)
-            baselineHoldout = nil
             context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns)")
         } else {
             let loaded = try Self.load("train", of: context.baseline, intervals: schemaIntervals, hash: headColumns, target: target, context: context)
-            baselineHoldout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, context: context)
-            baseline = Self.profiled(loaded, holdout: baselineHoldout, context: context, head: configuration, headColumns: headNames,
+            let holdout = try Self.load("holdout", of: context.baseline, intervals: [:], hash: headColumns, target: target, context: context)
+            baselineHoldout = holdout
+            baseline = Self.profiled(loaded, holdout: holdout, context: context, head: configuration, headColumns: headNames,
                                      cache: cached, storing: storing)
         }
         var headIntervals = schemaIntervals
@@ -53,8 +54,17 @@ struct ValidationInput: Sendable {
                 if range.low.isFinite { headIntervals[column.name] = [StreamingProfiler.Interval(low: range.low, high: range.high)] }
             }
         }
-        head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, context: context)!
-        headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, context: context)
+        var head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, context: context)!
+        var headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, context: context)
+        if case .remote(var set) = head {
+            if case .remote(let base)? = baseline { set.drift = try Self.remoteDrift(head: set, baseline: base, target: target, context: context) }
+            head = .remote(set)
+            headHoldout = try Self.foundInTrain(headHoldout, train: set, ignored: ignored)
+            if case .remote(let base)? = baseline { baselineHoldout = try Self.foundInTrain(baselineHoldout, train: base, ignored: ignored) }
+        }
+        self.head = head
+        self.headHoldout = headHoldout
+        self.baselineHoldout = baselineHoldout
         if let baseline { renames = SchemaCheck.renames(baseline, head) } else { renames = [] }
     }
 
@@ -103,14 +113,73 @@ struct ValidationInput: Sendable {
         return Double(LeakageCheck.leaked(train: train, holdout: holdout, ignored: ignoredColumns).count) / Double(max(1, holdout.rowCount))
     }
 
+    /// Drift of every numeric column both sides have, computed where they are: counts in the
+    /// baseline's decile bins on each side (three queries in all) and the exact KS statistic.
+    private static func remoteDrift(head: RemoteSet, baseline: RemoteSet, target: String, context: PluginContext) throws(TabularError) -> [String: RemoteDrift] {
+        var edges: [String: [Double]] = [:]
+        // Columns with values on both sides (the check skips the others before looking at drift).
+        for column in head.profile.columns where column.kind == .numeric && column.name != target && column.count > 0 {
+            guard let base = baseline.profile.column(column.name), base.kind == .numeric, base.count > 0, base.deciles.count == 9 else { continue }
+            var deduplicated: [Double] = []
+            for edge in base.deciles where deduplicated.last != edge { deduplicated.append(edge) }
+            edges[column.name] = deduplicated
+        }
+        guard !edges.isEmpty else { return [:] }
+        let clock = ContinuousClock.now
+        let baseCounts = try baseline.table.binCounts(edges)
+        let headCounts = try head.table.binCounts(edges)
+        var rankError = max(head.profile.percentileRankError, baseline.profile.percentileRankError)
+        let ks: [String: Double]
+        if head.table.isExactSize && baseline.table.isExactSize {
+            ks = try head.table.ksStatistics(against: baseline.table, columns: edges.keys.sorted())
+        } else {
+            // Both sides' quantile grids: D between the two step functions they define.
+            let points = 999
+            let a = try baseline.table.quantileGrid(edges.keys.sorted(), points: points), b = try head.table.quantileGrid(edges.keys.sorted(), points: points)
+            ks = Dictionary(uniqueKeysWithValues: edges.keys.compactMap { name in
+                guard let qa = a[name], let qb = b[name] else { return nil }
+                return (name, KolmogorovSmirnov.statistic(weighted: qa.map { ($0, 1) }, qb.map { ($0, 1) }))
+            })
+            rankError = max(rankError, 1 / Double(points + 1) + 1e-4)
+        }
+        context.log("data-validation: drift of \(edges.count) columns computed in \(head.table.engine) in \(ContinuousClock.now - clock)")
+        var drift: [String: RemoteDrift] = [:]
+        for (name, e) in edges {
+            guard let b = baseCounts[name], let h = headCounts[name] else { continue }
+            drift[name] = RemoteDrift(edges: e, baseline: b, head: h, ks: ks[name] ?? .nan, rankError: rankError)
+        }
+        return drift
+    }
+
+    /// A remote holdout with the count of its rows found in `train`, over the columns the
+    /// leakage check compares.
+    private static func foundInTrain(_ holdout: DataSet?, train: RemoteSet, ignored: Set<String>) throws(TabularError) -> DataSet? {
+        guard case .remote(var set)? = holdout else { return holdout }
+        let columns = train.table.columnNames.filter { !ignored.contains($0) && set.table.columnNames.contains($0) }
+        set.foundInTrain = try train.table.rowsFound(of: set.table, columns: columns)
+        return .remote(set)
+    }
+
     /// The file's column names, from the table or the stream's header.
     private static func columnNames(_ key: String, of side: Side) throws(TabularError) -> [String]? {
+        if let remote = side.remote[key] { return remote.columnNames }
         if let file = side.streamed[key] { return try StreamingProfiler.header(path: file.path, format: file.format, source: file.label) }
         return side.table(key)?.columnNames
     }
 
     private static func load(_ key: String, of side: Side, intervals: [String: [StreamingProfiler.Interval]], hash: [String],
                              target: String, context: PluginContext) throws(TabularError) -> DataSet? {
+        if let remote = side.remote[key] {
+            var request = RemoteProfileRequest()
+            request.declared = side.configuration?.declaredTypes ?? [:]
+            request.intervals = intervals
+            request.hashColumns = hash
+            request.countedNumbers = [target]
+            let clock = ContinuousClock.now
+            let profile = try remote.profile(request)
+            context.log("data-validation: \(remote.label) profiled in \(remote.engine): \(profile.rows) rows × \(profile.columns.count) columns in \(ContinuousClock.now - clock)")
+            return .remote(RemoteSet(table: remote, profile: profile))
+        }
         guard let file = side.streamed[key] else { return side.table(key).map(DataSet.memory) }
         var options = StreamingProfiler.Options()
         options.rowGroupLimit = context.memory.chunkLimit

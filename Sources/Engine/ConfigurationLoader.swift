@@ -1,3 +1,4 @@
+import Foundation
 import GateKit
 import Yams
 
@@ -14,7 +15,7 @@ public enum ConfigurationLoader {
     }
 
     enum TopKey: String, CaseIterable {
-        case version, task, target, positive, seed, data, features, schema, model, checks, plugins
+        case version, task, target, positive, seed, data, features, schema, model, checks, plugins, spark
     }
 
     /// Parses `text`, naming it `file` in errors; `plugins` parse their sections of `checks:`.
@@ -49,6 +50,7 @@ public enum ConfigurationLoader {
             case .checks:
                 if !node.isNull, let yaml = root.mapping?["checks"] { checksText = (try? Yams.serialize(node: yaml, sortKeys: false)) ?? "" }
             case .plugins: config.plugins = node.isNull ? [] : try externalPlugins(node, yaml: root.mapping?["plugins"], budget: budget)
+            case .spark: config.spark = node.isNull ? SparkSettings() : try sparkSettings(node)
             }
         }
         // After `task:`, which a section's defaults may depend on.
@@ -65,15 +67,74 @@ public enum ConfigurationLoader {
         guard let train = members.first(where: { $0.key == .train }) else {
             throw node.error("missing required key 'train' (the training data file)")
         }
-        var paths = DataPaths(train: try train.node.repositoryPath())
+        var spark: [String: SparkSource] = [:]
+        // A path in the repository, or `{spark: {...}}`: the source's description stands for its path.
+        func entry(_ key: DataKey, _ value: ConfigNode) throws(ConfigurationError) -> String {
+            guard case .mapping = value.value else { return try value.repositoryPath() }
+            guard key != .predictions else { throw value.error("predictions must be a file in the repository (one prediction per holdout row)") }
+            let source = try sparkSource(value)
+            spark[key.rawValue] = source
+            return source.description
+        }
+        var paths = DataPaths(train: try entry(.train, train.node))
         for (key, value) in members where !value.isNull {
             switch key {
             case .train: break   // read above
-            case .holdout: paths.holdout = try value.repositoryPath()
-            case .predictions: paths.predictions = try value.repositoryPath()
+            case .holdout: paths.holdout = try entry(.holdout, value)
+            case .predictions: paths.predictions = try entry(.predictions, value)
             }
         }
+        if spark["holdout"] != nil, spark["train"] == nil {
+            throw node.error("holdout is a Spark source but train is a file: name both in Spark, or both in the repository")
+        }
+        paths.spark = spark
         return paths
+    }
+
+    enum SparkEntryKey: String, CaseIterable { case spark }
+    enum SparkSourceKey: String, CaseIterable {
+        case table, parquet, version
+        case predicate = "where"
+    }
+
+    /// `{spark: {table: NAME | parquet: PATH, where: PREDICATE, version: V}}`.
+    private static func sparkSource(_ node: ConfigNode) throws(ConfigurationError) -> SparkSource {
+        guard let inner = try node.fields(SparkEntryKey.self).first?.node else {
+            throw node.error("a data entry is a path, or `{spark: {table: NAME}}` / `{spark: {parquet: PATH}}`")
+        }
+        var location: SparkSource.Location?
+        var predicate: String?, version: String?
+        for (key, value) in try inner.fields(SparkSourceKey.self) {
+            switch key {
+            case .table, .parquet:
+                guard location == nil else { throw value.error("name either `table` or `parquet`, not both") }
+                let text = try value.string().trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { throw value.error("must not be empty") }
+                location = key == .table ? .table(text) : .parquet(text)
+            case .predicate: predicate = try value.string()
+            case .version: version = try value.string()
+            }
+        }
+        guard let location else { throw inner.error("a Spark source needs `table: NAME` or `parquet: PATH`") }
+        if version != nil, case .parquet = location { throw inner.error("`version` is for tables whose format keeps versions (Delta, Iceberg); a Parquet path has none") }
+        return SparkSource(location: location, predicate: predicate, version: version)
+    }
+
+    enum SparkKey: String, CaseIterable {
+        case remote, timeout
+        case exactRows = "exact_rows"
+    }
+
+    private static func sparkSettings(_ node: ConfigNode) throws(ConfigurationError) -> SparkSettings {
+        var settings = SparkSettings()
+        for (key, value) in try node.fields(SparkKey.self) {
+            switch key {
+            case .remote: settings.remote = try value.string()
+            case .timeout: settings.timeoutSeconds = try value.int(in: 1...86_400)
+            case .exactRows: settings.exactRows = try value.int(in: 0...Int.max)
+            }
+        }
+        return settings
     }
 
     enum FeaturesKey: String, CaseIterable {

@@ -1,6 +1,7 @@
 import Foundation
 import GateKit
 import GitRepository
+import SparkConnect
 
 /// Runs the gate: resolves the revisions, loads both sides, applies the trusted policy,
 /// runs the plugins and gathers one report.
@@ -124,7 +125,18 @@ public struct Gate: Sendable {
                                    reading: reading, deferred: deferBaseline, failures: failures, progress: progress)
             }
         }
-        let headSide = try loaded[0].get(), baselineSide = try loaded[1].get()
+        var headSide = try loaded[0].get(), baselineSide = try loaded[1].get()
+        // Spark sources: opened now, on the trusted server; models get a seeded sample of each.
+        if let (session, version) = try SparkSources.session(head: headConfig.configuration, baseline: baselineConfig?.configuration,
+                                                             configPath: configPath, environment: options.environment, progress: progress) {
+            let exactRows = (baselineConfig?.configuration ?? headConfig.configuration).spark.exactRows
+            headSide = try Self.withSpark(headSide, configuration: headConfiguration, session: session, version: version, exactRows: exactRows,
+                                          reading: reading, failures: failures, progress: progress)
+            if let baselineConfiguration {
+                baselineSide = try Self.withSpark(baselineSide, configuration: baselineConfiguration, session: session, version: version,
+                                                  exactRows: exactRows, reading: reading, failures: failures, progress: progress)
+            }
+        }
         if deferBaseline { progress("baseline data files left unread: every plugin found what it needs of them in the cache") }
 
         let changedPaths: [ChangedPath]
@@ -320,6 +332,30 @@ public struct Gate: Sendable {
         }
         return Side(role: role, revision: snapshot.revision, commit: snapshot.commit.hex, configuration: configuration,
                     data: data, files: [:], contentHashes: hashes, streamed: streamed)
+    }
+
+    /// `side` with its Spark sources: their tables for the data checks, and for the models a
+    /// seeded sample of each, drawn in Spark when a plugin first asks for the rows.
+    private static func withSpark(_ side: Side, configuration: Configuration, session: SparkSession, version: String, exactRows: Int,
+                                  reading: Reading, failures: FirstError<GateError>, progress: @escaping @Sendable (String) -> Void) throws(GateError) -> Side {
+        let tables = try SparkSources.tables(configuration, role: side.role, session: session, version: version, exactRows: exactRows)
+        guard !tables.isEmpty else { return side }
+        let files = side.data, declared = configuration.declaredTypes
+        let rows = configuration.model.sampleRows ?? reading.memory.trainingRows(features: max(1, tables["train"]?.columns.count ?? 1))
+        let seed = reading.seed
+        let data = SideData(reading: ["train", "holdout", "predictions"]) { key in
+            guard let table = tables[key] else { return files.table(key) }
+            switch Result(catching: { () throws(TabularError) in try table.sample(rows: rows, seed: seed, declared: declared) }) {
+            case .success(let (sample, total)):
+                progress("spark: \(table.label): a seeded sample of \(sample.rowCount) of \(total) rows for the models")
+                return sample
+            case .failure(let error):
+                failures.record(.data(error))
+                return nil
+            }
+        }
+        return Side(role: side.role, revision: side.revision, commit: side.commit, configuration: side.configuration, data: data,
+                    files: side.files, contentHashes: side.contentHashes, streamed: side.streamed, remote: tables)
     }
 
     /// One data file read whole and parsed, with its content id; nil when the side lacks it.

@@ -9,6 +9,8 @@ public enum GateError: Error, CustomStringConvertible, Sendable {
     case missingConfiguration(path: String, revision: String)
     case missingDataFile(key: String, path: String, revision: String)
     case usage(String)
+    /// The Spark Connect server could not be used (unreachable, refused, too old, timed out).
+    case spark(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum GateError: Error, CustomStringConvertible, Sendable {
         case .missingDataFile(let key, let path, let revision):
             return "data.\(key) is \(path), which does not exist at \(revision): commit the file or fix the path in mlgate.yml"
         case .usage(let message): return message
+        case .spark(let message): return message
         }
     }
 }

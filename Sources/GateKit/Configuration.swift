@@ -15,6 +15,7 @@ public struct Configuration: Sendable, Equatable {
     public var model = ModelSpec()
     public var checks = Policy()
     public var plugins: [ExternalPluginSpec] = []
+    public var spark = SparkSettings()
 
     public init(target: String, data: DataPaths) {
         self.target = target
@@ -39,6 +40,9 @@ public struct DataPaths: Sendable, Equatable {
     public var train: String
     public var holdout: String?
     public var predictions: String?
+    /// Entries that name a Spark source instead of a file, by `data:` key; their path above is
+    /// the source's description, never read from git.
+    public var spark: [String: SparkSource] = [:]
 
     public init(train: String, holdout: String? = nil, predictions: String? = nil) {
         self.train = train
@@ -46,9 +50,11 @@ public struct DataPaths: Sendable, Equatable {
         self.predictions = predictions
     }
 
-    /// The configured files by their `data:` key, in a fixed order.
+    /// The configured files in the repository by their `data:` key, in a fixed order (Spark
+    /// sources left out).
     public var named: [(key: String, path: String)] {
-        [("train", train)] + [holdout.map { ("holdout", $0) }, predictions.map { ("predictions", $0) }].compactMap { $0 }
+        ([("train", train)] + [holdout.map { ("holdout", $0) }, predictions.map { ("predictions", $0) }].compactMap { $0 })
+            .filter { spark[$0.key] == nil }
     }
 }
 

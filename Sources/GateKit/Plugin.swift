@@ -104,6 +104,9 @@ public struct Side: Sendable {
     /// Data files larger than memory allows, by `data:` key: left on disk for plugins that can
     /// stream them. `tables` then holds a seeded sample of the file's rows instead.
     public let streamed: [String: StreamedFile]
+    /// Data entries that name a table in a compute engine (Spark), by `data:` key: the data
+    /// checks ask them for statistics; `tables` holds a seeded sample for the models.
+    public let remote: [String: any RemoteTable]
 
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,
                 tables: [String: Table], files: [String: [UInt8]], contentHashes: [String: String] = [:],
@@ -114,8 +117,9 @@ public struct Side: Sendable {
 
     public init(role: Role, revision: String, commit: String, configuration: Configuration?,
                 data: SideData, files: [String: [UInt8]], contentHashes: [String: String] = [:],
-                streamed: [String: StreamedFile] = [:]) {
+                streamed: [String: StreamedFile] = [:], remote: [String: any RemoteTable] = [:]) {
         self.streamed = streamed
+        self.remote = remote
         self.role = role
         self.revision = revision
         self.commit = commit

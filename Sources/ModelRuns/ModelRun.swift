@@ -178,6 +178,9 @@ public struct ModelRun: Sendable {
                                     split: headSplit ? split.description : "holdout file", spec: spec, seed: seed, jobs: jobs, cache: context.cache,
                                     progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
         }, { $0.cached ? "candidate model reused from the cache" : "candidate model trained on \(trainRows.rowCount) rows" })
+        if let remote = context.head.remote["train"], let sampled = remote.sampled {
+            notes.append(("data_sample", .string("\(config.data.train) is computed in \(remote.engine): models train on a seeded sample of \(sampled.rows) of its \(sampled.of) rows, chosen by a hash of each row's content")))
+        }
         if let file = context.head.streamed["train"] {
             notes.append(("data_sample", .string("\(context.head.label(config.data.train)) is larger than the memory this run may use (\(MemoryBudget.text(file.bytes))): models train on a seeded sample of \(file.sampledRows) of its \(file.rows) rows")))
         }

@@ -17,6 +17,8 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(file: String, reason: String)
     /// One field is longer than `Limits.fieldBytes`.
     case fieldTooLong(file: String, line: Int, field: Int, bytes: Int)
+    /// A table in a compute engine (Spark) could not be read or summarised: the engine's reason.
+    case remote(source: String, reason: String)
 
     /// The same error with its line moved down by `offset` (for chunks parsed on their own).
     func shiftingLines(by offset: Int) -> TabularError {
@@ -59,6 +61,8 @@ public enum TabularError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): unsupported data format; use .csv, .tsv or .jsonl (optionally with .gz), or .parquet"
         case .parquet(let file, let reason):
             return "\(file): \(reason)"
+        case .remote(let source, let reason):
+            return "\(source): \(reason)"
         }
     }
 }

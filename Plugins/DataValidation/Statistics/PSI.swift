@@ -81,6 +81,11 @@ public enum PSI {
         return result(labels: labels(edges), baseline: counts(weightedBaseline), head: counts(weightedHead), edges: edges)
     }
 
+    /// PSI from counts already binned against `edges` (by an engine that holds the rows).
+    static func binned(edges: [Double], baseline: [Int], head: [Int]) -> Result {
+        result(labels: labels(edges), baseline: baseline, head: head, edges: edges)
+    }
+
     static func labels(_ edges: [Double]) -> [String] {
         (0...edges.count).map { i -> String in
             if edges.isEmpty { return "all" }
