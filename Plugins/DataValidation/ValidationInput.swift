@@ -140,7 +140,8 @@ struct ValidationInput: Sendable {
                 guard let qa = a[name], let qb = b[name] else { return nil }
                 return (name, KolmogorovSmirnov.statistic(weighted: qa.map { ($0, 1) }, qb.map { ($0, 1) }))
             })
-            rankError = max(rankError, 1 / Double(points + 1) + 1e-4)
+            // D between the grids is within a grid step plus both grids' rank errors of the true D.
+            rankError = 1 / Double(points + 1) + head.profile.percentileRankError + baseline.profile.percentileRankError
         }
         context.log("data-validation: drift of \(edges.count) columns computed in \(head.table.engine) in \(ContinuousClock.now - clock)")
         var drift: [String: RemoteDrift] = [:]

@@ -217,7 +217,10 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                                     categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : categories[i] ?? [], outside: outside))
         }
         let duplicates = hashed.isEmpty ? 0 : rows - Int(number("distinct_rows"))
-        return RemoteProfile(rows: rows, columns: out, duplicates: duplicates, percentileRankError: exact ? 0 : 1 / Double(accuracy))
+        // percentile_approx returns an order statistic (no interpolation), within 1/accuracy of
+        // the rank asked for: a quantile's rank is off by at most that plus one row.
+        return RemoteProfile(rows: rows, columns: out, duplicates: duplicates,
+                             percentileRankError: exact ? 0 : 1 / Double(accuracy) + 1 / Double(max(1, rows)))
     }
 
     /// Per categorical or boolean column, its levels' counts, most frequent first, at most

@@ -145,6 +145,34 @@ struct SparkTests {
         }
     }
 
+    /// Past `spark.exact_rows`, percentiles and KS are Spark's approximations: the verdicts
+    /// hold, and KS D is within the error the report states.
+    @Test(arguments: SparkServers.Mode.allCases)
+    func approximateStatisticsStayWithinTheirStatedError(_ mode: SparkServers.Mode) throws {
+        let remote = try SparkServers.remote(mode)
+        let temp = try TemporaryDirectory("spark")
+        try Self.sparkRepository("drift", at: temp.child("exact"))
+        try Self.sparkRepository("drift", at: temp.child("approximate"), baseExtra: "spark:\n  exact_rows: 100\n")
+        for name in ["exact", "approximate"] {
+            let run = try MLGateBinary.run(["check", "--base", "main", "--only", "data-validation", "--json", temp.child("\(name).json")],
+                                           in: temp.child(name), environment: ["MLGATE_SPARK_REMOTE": remote])
+            #expect(run.status == 1, "\(run.stderr)")
+        }
+        let exact = try Self.verdicts(temp.child("exact.json")), approximate = try Self.verdicts(temp.child("approximate.json"))
+        #expect(exact.map { "\($0.id) \($0.status)" } == approximate.map { "\($0.id) \($0.status)" })
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: temp.child("approximate.json")))) as! [String: Any]
+        let checks = (report["plugins"] as! [[String: Any]]).flatMap { $0["checks"] as! [[String: Any]] }
+        var compared = 0
+        for check in checks where (check["id"] as! String).hasPrefix("data-validation/drift/") {
+            guard let details = check["details"] as? [String: Any], let d = details["ks_statistic"] as? Double else { continue }
+            let error = try #require(details["rank_error"] as? Double, "\(check["id"]!) states no error")
+            let truth = try #require(exact.first { $0.id == check["id"] as! String }?.numbers["ks_statistic"])
+            #expect(error > 0 && error < 0.01 && abs(d - truth) <= error, "\(check["id"]!): D \(d), exact \(truth), stated error \(error)")
+            compared += 1
+        }
+        #expect(compared == 3)
+    }
+
     @Test func modelsTrainOnASeededSampleDrawnInSpark() throws {
         let remote = try SparkServers.remote(.local)
         let temp = try TemporaryDirectory("spark")
