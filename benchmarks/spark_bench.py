@@ -37,6 +37,8 @@ data:
   train: {train}
 features:
   ignore: [row_id]
+spark:
+  exact_rows: 1000000
 checks:
   data-validation:
     drift: {{statistic: psi, warn: 0.1, fail: 0.25}}
@@ -106,10 +108,12 @@ def main():
     p.add_argument("--small", type=int, default=3_000_000)
     p.add_argument("--dir", default="/tmp/mlgate-spark-bench")
     p.add_argument("--mode", choices=["local", "cluster"], default="local")
+    p.add_argument("--no-build", action="store_true", help="use the release build as it is")
     p.add_argument("--remote", help="an sc:// address to use instead of starting a server")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "mlgate"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    if not a.no_build:
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", "mlgate"], cwd=ROOT, stdout=subprocess.DEVNULL)
     mlgate = os.path.join(ROOT, ".build/release/mlgate")
 
     remote, server_dir = a.remote, os.path.join(a.dir, "server")

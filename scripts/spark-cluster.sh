@@ -59,7 +59,7 @@ start)
         --class org.apache.spark.sql.connect.service.SparkConnectServer \
         --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$port" \
         --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
-        --conf spark.executor.memory=1g --conf spark.driver.memory=1g "$jar"
+        --conf spark.executor.memory=1g --conf spark.driver.memory="${MLGATE_SPARK_DRIVER_MEMORY:-1g}" "$jar"
     wait_port "$port" 120 "$dir/connect.log"
     if [ "$mode" = cluster ]; then
         # The server answers before executors register; wait until both workers have joined.

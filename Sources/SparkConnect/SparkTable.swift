@@ -163,7 +163,7 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
 
         var selects = ["count(1) AS rows"]
         let hashed = request.hashColumns.filter { name in columns.contains { $0.name == name } }
-        if !hashed.isEmpty { selects.append("count(DISTINCT struct(\(hashed.map(Self.quote).joined(separator: ", ")))) AS distinct_rows") }
+
         var inner: [String] = []
         for (i, column) in columns.enumerated() {
             let v = "v\(i)"
@@ -172,8 +172,11 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
             selects.append("count(\(v)) AS n\(i)")
             selects.append("count(r\(i)) AS p\(i)")
             selects.append("min(IF(\(v) IS NULL, r\(i), NULL)) AS bad\(i)")
-            // Exact distinct counts shuffle every value; past exactRows, HyperLogLog++ (2% error).
-            selects.append(exact ? "count(DISTINCT \(v)) AS d\(i)" : "approx_count_distinct(\(v), 0.02) AS d\(i)")
+            // No exact DISTINCT here: several in one aggregate make Spark copy every row once per
+            // column (Expand). A categorical column's levels are counted exactly by the category
+            // query; a numeric column's distinct count is HyperLogLog++'s (2%), and whether it
+            // holds one value is decided by its extremes.
+            selects.append("approx_count_distinct(\(v), 0.02) AS d\(i)")
             guard kinds[i] != .categorical else { continue }
             selects.append("min(\(v)) AS lo\(i)")
             selects.append("max(\(v)) AS hi\(i)")
@@ -187,8 +190,7 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                 selects.append("max(IF(\(out), \(v), NULL)) AS outhi\(i)_\(k)")
             }
         }
-        let raw = hashed.isEmpty ? "" : ", " + hashed.map(Self.quote).joined(separator: ", ")
-        let sql = "SELECT \(selects.joined(separator: ", ")) FROM (SELECT \(inner.joined(separator: ", "))\(raw) FROM \(view))"
+        let sql = "SELECT \(selects.joined(separator: ", ")) FROM (SELECT \(inner.joined(separator: ", ")) FROM \(view))"
         let result = try query(sql, what: "profiling \(label)")
         guard result.rowCount == 1 else { throw .remote(source: label, reason: "the profile query returned \(result.rowCount) rows") }
         func number(_ name: String) -> Double { result.column(name)?.values.number(0) ?? .nan }
@@ -210,13 +212,21 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                 let examples = [number("outlo\(i)_\(k)"), number("outhi\(i)_\(k)")].filter { !$0.isNaN }
                 outside[interval] = (n, n == 1 ? [examples[0]] : examples)
             }
+            let levels = categories[i]
+            let distinct = kinds[i] != .numeric && (levels?.count ?? 0) < request.categoryLimit ? levels?.count ?? 0
+                : kinds[i] == .numeric && valid > 0 && number("lo\(i)") == number("hi\(i)") ? 1 : Int(number("d\(i)"))
             out.append(RemoteColumn(name: column.name, kind: kinds[i], count: valid, nulls: rows - present, invalid: present - valid,
                                     firstInvalid: present > valid ? result.column("bad\(i)")?.values.text(0) : nil,
                                     low: number("lo\(i)"), high: number("hi\(i)"), mean: number("mean\(i)"),
-                                    deciles: deciles, median: median, distinct: Int(number("d\(i)")),
+                                    deciles: deciles, median: median, distinct: distinct,
                                     categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : categories[i] ?? [], outside: outside))
         }
-        let duplicates = hashed.isEmpty ? 0 : rows - Int(number("distinct_rows"))
+        var duplicates = 0
+        if !hashed.isEmpty {
+            let list = hashed.map(Self.quote).joined(separator: ", ")
+            let distinctRows = try query("SELECT count(1) AS n FROM (SELECT DISTINCT \(list) FROM \(view))", what: "counting \(label)'s distinct rows")
+            duplicates = rows - Int(distinctRows.columns.first?.values.number(0) ?? Double(rows))
+        }
         // percentile_approx returns an order statistic (no interpolation), within 1/accuracy of
         // the rank asked for: a quantile's rank is off by at most that plus one row.
         return RemoteProfile(rows: rows, columns: out, duplicates: duplicates,
