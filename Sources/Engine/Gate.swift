@@ -341,7 +341,11 @@ public struct Gate: Sendable {
         let tables = try SparkSources.tables(configuration, role: side.role, session: session, version: version, exactRows: exactRows)
         guard !tables.isEmpty else { return side }
         let files = side.data, declared = configuration.declaredTypes
-        let rows = configuration.model.sampleRows ?? reading.memory.trainingRows(features: max(1, tables["train"]?.columns.count ?? 1))
+        // Models get what memory allows; without a model plugin only data validation's target
+        // leakage reads rows, and it needs at most 100,000 (a score's estimate is as good there).
+        let rows = reading.sampleForModels
+            ? configuration.model.sampleRows ?? reading.memory.trainingRows(features: max(1, tables["train"]?.columns.count ?? 1))
+            : 100_000
         let seed = reading.seed
         let data = SideData(reading: ["train", "holdout", "predictions"]) { key in
             guard let table = tables[key] else { return files.table(key) }
