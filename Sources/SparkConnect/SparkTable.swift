@@ -153,9 +153,7 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
     }
 
     public func profile(_ request: RemoteProfileRequest) throws(TabularError) -> RemoteProfile {
-        let count = try query("SELECT count(1) AS n FROM \(view)", what: "counting \(label)'s rows")
-        let rows = Int(count.columns.first?.values.number(0) ?? 0)
-        lock.withLock { rowCount = rows }
+        let rows = try countRows()
         let exact = rows <= exactRows
         let accuracy = 10_000
         let fractions = (1...9).map { "\(Double($0) / 10)" }.joined(separator: ", ") + ", 0.5"
@@ -261,6 +259,15 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
         return counts
     }
 
+    /// The view's row count, asked of Spark once (the profile and the sample both need it).
+    private func countRows() throws(TabularError) -> Int {
+        if let known = lock.withLock({ rowCount }) { return known }
+        let count = try query("SELECT count(1) AS n FROM \(view)", what: "counting \(label)'s rows")
+        let rows = Int(count.columns.first?.values.number(0) ?? 0)
+        lock.withLock { rowCount = rows }
+        return rows
+    }
+
     public var isExactSize: Bool { lock.withLock { rowCount }.map { $0 <= exactRows } ?? true }
 
     public func quantileGrid(_ names: [String], points: Int) throws(TabularError) -> [String: [Double]] {
@@ -348,8 +355,7 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
     }
 
     public func sample(rows target: Int, seed: UInt64, declared: [String: ColumnKind]) throws(TabularError) -> (table: Table, of: Int) {
-        let count = try query("SELECT count(1) AS n FROM \(view)", what: "counting \(label)'s rows")
-        let total = Int(count.columns.first?.values.number(0) ?? 0)
+        let total = try countRows()
         let scale: Int64 = 1 << 40
         let threshold = total <= target ? scale : Int64(Double(scale) * Double(target) / Double(max(1, total)))
         let all = columns.map { Self.quote($0.name) }.joined(separator: ", ")
