@@ -56,7 +56,7 @@ enum DataSet: Sendable {
 /// A remote table's statistics, and on head's side what was computed against the baseline.
 struct RemoteSet: Sendable {
     let table: any RemoteTable
-    let profile: RemoteProfile
+    var profile: RemoteProfile
     /// Head only: per numeric column, its drift from the baseline's same column.
     var drift: [String: RemoteDrift] = [:]
     /// A holdout's rows also in its side's train (computed in the engine).
@@ -151,7 +151,10 @@ indirect enum ColumnData: Sendable {
             // column's from its sorted values (its distinct count is what checks ask of it).
             profile.categories ?? Self.valueCounts(profile)
         case .remote(let column, _):
-            CategoricalProfile(count: column.count, nulls: column.nulls, counts: column.categories ?? [])
+            // A numeric column's levels are not counted remotely; one holding a single value
+            // has it as its extremes.
+            CategoricalProfile(count: column.count, nulls: column.nulls,
+                               counts: column.categories ?? (column.distinct == 1 && column.count > 0 ? [(NumberFormatting.shortest(column.low), column.count)] : []))
         }
     }
 

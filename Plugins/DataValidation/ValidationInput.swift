@@ -37,6 +37,7 @@ struct ValidationInput: Sendable {
         let target = configuration.target
         let (profile, cached) = Self.cachedProfile(context, head: configuration, headColumns: headNames)
         var baselineHoldout: DataSet?
+        var baseline: DataSet?
         if let profile {
             baseline = .profiled(profile)
             context.log("data-validation: baseline profile reused from the cache (\(profile.rows) rows × \(profile.columns.count) columns)")
@@ -57,11 +58,16 @@ struct ValidationInput: Sendable {
         var head = try Self.load("train", of: context.head, intervals: headIntervals, hash: headColumns, target: target, context: context)!
         var headHoldout = try Self.load("holdout", of: context.head, intervals: [:], hash: headColumns, target: target, context: context)
         if case .remote(var set) = head {
-            if case .remote(let base)? = baseline { set.drift = try Self.remoteDrift(head: set, baseline: base, target: target, context: context) }
+            if case .remote(var base)? = baseline {
+                set.drift = try Self.remoteDrift(head: set, baseline: base, target: target, context: context)
+                base.profile = try Self.countingValuesTheConstantCheckReports(head: set, baseline: base)
+                baseline = .remote(base)
+            }
             head = .remote(set)
             headHoldout = try Self.foundInTrain(headHoldout, train: set, ignored: ignored)
             if case .remote(let base)? = baseline { baselineHoldout = try Self.foundInTrain(baselineHoldout, train: base, ignored: ignored) }
         }
+        self.baseline = baseline
         self.head = head
         self.headHoldout = headHoldout
         self.baselineHoldout = baselineHoldout
@@ -111,6 +117,20 @@ struct ValidationInput: Sendable {
         if case .profiled(let profile)? = baseline { return profile.leaked.map { Double($0.count) / Double(max(1, $0.rows)) } }
         guard let train = baseline, let holdout = baselineHoldout else { return nil }
         return Double(LeakageCheck.leaked(train: train, holdout: holdout, ignored: ignoredColumns).count) / Double(max(1, holdout.rowCount))
+    }
+
+    /// The baseline's profile with exact distinct counts of the numeric columns that hold one
+    /// value at head and varied at the baseline: the constant check reports that number, and a
+    /// remote profile counts numeric values only where needed.
+    private static func countingValuesTheConstantCheckReports(head: RemoteSet, baseline: RemoteSet) throws(TabularError) -> RemoteProfile {
+        let wanted = head.profile.columns.filter { $0.kind == .numeric && $0.count > 0 && $0.distinct == 1 && $0.categories == nil }.compactMap { column in
+            baseline.profile.column(column.name).flatMap { $0.kind == .numeric && $0.distinct > 1 && $0.categories == nil ? $0.name : nil }
+        }
+        guard !wanted.isEmpty else { return baseline.profile }
+        let counts = try baseline.table.distinctCounts(wanted)
+        var profile = baseline.profile
+        for i in profile.columns.indices { if let n = counts[profile.columns[i].name] { profile.columns[i].distinct = n } }
+        return profile
     }
 
     /// Drift of every numeric column both sides have, computed where they are: counts in the

@@ -29,6 +29,10 @@ public protocol RemoteTable: Sendable {
     func quantileGrid(_ columns: [String], points: Int) throws(TabularError) -> [String: [Double]]
     /// Whether statistics are exact at this size (else approximate, with the error stated).
     var isExactSize: Bool { get }
+    /// Exact counts of distinct values of numeric columns, which a profile does not count (a
+    /// numeric column's `distinct` there is 0, 1, or 2 for more than one): asked only where a
+    /// check reports the number.
+    func distinctCounts(_ columns: [String]) throws(TabularError) -> [String: Int]
     /// Rows of `other` equal, over `columns`, to some row of this table (leakage: holdout rows
     /// found in train).
     func rowsFound(of other: any RemoteTable, columns: [String]) throws(TabularError) -> Int
@@ -56,7 +60,7 @@ public struct RemoteProfileRequest: Sendable, Equatable {
 
 public struct RemoteProfile: Sendable {
     public let rows: Int
-    public let columns: [RemoteColumn]
+    public var columns: [RemoteColumn]
     /// Rows that repeat an earlier one over the request's `hashColumns`.
     public let duplicates: Int
     /// Largest rank error of the deciles (0 when exact): approximate percentiles of a table
@@ -89,7 +93,9 @@ public struct RemoteColumn: Sendable {
     public let mean: Double
     public let deciles: [Double]
     public let median: Double
-    public let distinct: Int
+    /// Distinct present values: exact for categorical and boolean columns and counted numbers;
+    /// for other numeric columns 0, 1, or 2 standing for more than one (see `distinctCounts`).
+    public var distinct: Int
     /// Categorical and boolean columns: counts per level, most frequent first (ties by level),
     /// at most the request's limit; nil for numeric columns.
     public let categories: [(level: String, count: Int)]?

@@ -26,6 +26,8 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
     private let lock = NSLock()
     private var lastSample: (rows: Int, of: Int)?
     private var rowCount: Int?
+    /// The approximate profile's quantile grids, by column, for the KS estimate.
+    private var profileGrids: [String: [Double]] = [:]
     public var sampled: (rows: Int, of: Int)? { lock.withLock { lastSample } }
 
     public enum SparkKind: Sendable, Equatable {
@@ -152,57 +154,102 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
         do { return try session.sql(sql, what: what) } catch { throw .remote(source: label, reason: error.description) }
     }
 
+    /// Aggregates, each named, over `source` (a relation in SQL), as one row: run in groups
+    /// small enough for Spark to compile each group into one loop. Whole-stage code generation
+    /// gives up past 100 fields, and the JVM does not compile a method past 8 KB of bytecode;
+    /// one aggregate of 26 columns' statistics ran 2.3× slower than the same aggregates in
+    /// groups of about 50, although each group scans the data again.
+    private func aggregates(_ selects: [(name: String, expression: String, fields: Int)], from source: String,
+                            what: String) throws(TabularError) -> [String: ArrowStream.Values] {
+        var out: [String: ArrowStream.Values] = [:]
+        var start = 0
+        while start < selects.count {
+            var end = start, fields = 0
+            while end < selects.count && (end == start || fields + selects[end].fields <= Self.fieldsPerQuery) {
+                fields += selects[end].fields
+                end += 1
+            }
+            let sql = "SELECT " + selects[start..<end].map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ") + " FROM \(source)"
+            let result = try query(sql, what: what)
+            guard result.rowCount == 1 else { throw .remote(source: label, reason: "an aggregate query returned \(result.rowCount) rows") }
+            for column in result.columns { out[column.name] = column.values }
+            start = end
+        }
+        return out
+    }
+
+    /// Aggregate buffer fields per query: under whole-stage code generation's 100.
+    static let fieldsPerQuery = 60
+
     public func profile(_ request: RemoteProfileRequest) throws(TabularError) -> RemoteProfile {
         let rows = try countRows()
         let exact = rows <= exactRows
         let accuracy = 10_000
-        let fractions = (1...9).map { "\(Double($0) / 10)" }.joined(separator: ", ") + ", 0.5"
         let kinds = columns.map { kind(of: $0.name, declared: request.declared) }
-
-        var selects = ["count(1) AS rows"]
+        // Exact: the deciles and the median. Approximate: the 999-point grid the KS estimate
+        // needs too (one sketch per column serves both; the deciles are its 100th, 200th, …
+        // points, the same levels asked the same sketch).
+        let levels: [Double] = exact ? (1...9).map { (k: Int) -> Double in Double(k) / 10 } + [0.5]
+                                     : (1...Self.gridPoints).map { (k: Int) -> Double in Double(k) / Double(Self.gridPoints + 1) }
+        let levelList = levels.map { (level: Double) -> String in level.description }.joined(separator: ", ")
         let hashed = request.hashColumns.filter { name in columns.contains { $0.name == name } }
 
         var inner: [String] = []
+        var simple: [(name: String, expression: String, fields: Int)] = []
+        var sketches: [(name: String, expression: String, fields: Int)] = []
         for (i, column) in columns.enumerated() {
             let v = "v\(i)"
             inner.append("\(valueExpression(column.name, as: kinds[i])) AS \(v)")
             inner.append("\(presentExpression(i)) AS r\(i)")
-            selects.append("count(\(v)) AS n\(i)")
-            selects.append("count(r\(i)) AS p\(i)")
-            selects.append("min(IF(\(v) IS NULL, r\(i), NULL)) AS bad\(i)")
-            // No exact DISTINCT here: several in one aggregate make Spark copy every row once per
-            // column (Expand). A categorical column's levels are counted exactly by the category
-            // query; a numeric column's distinct count is HyperLogLog++'s (2%), and whether it
-            // holds one value is decided by its extremes.
-            selects.append("approx_count_distinct(\(v), 0.02) AS d\(i)")
+            simple.append(("n\(i)", "count(\(v))", 1))
+            simple.append(("p\(i)", "count(r\(i))", 1))
+            simple.append(("bad\(i)", "min(IF(\(v) IS NULL, r\(i), NULL))", 1))
+            // No distinct counts here: several exact DISTINCTs in one aggregate make Spark copy
+            // every row once per column, and HyperLogLog++ cost as much as the rest of the
+            // profile. Levels are counted exactly by the category query; a numeric column's
+            // extremes say whether it holds one value, and `distinctCounts` counts the rest
+            // where a check reports it.
             guard kinds[i] != .categorical else { continue }
-            selects.append("min(\(v)) AS lo\(i)")
-            selects.append("max(\(v)) AS hi\(i)")
-            selects.append("avg(\(v)) AS mean\(i)")
-            selects.append(exact ? "percentile(\(v), array(\(fractions))) AS q\(i)"
-                                 : "percentile_approx(\(v), array(\(fractions)), \(accuracy)) AS q\(i)")
+            simple.append(("lo\(i)", "min(\(v))", 1))
+            simple.append(("hi\(i)", "max(\(v))", 1))
+            simple.append(("mean\(i)", "avg(\(v))", 2))
+            sketches.append(("q\(i)", exact ? "percentile(\(v), array(\(levelList)))" : "percentile_approx(\(v), array(\(levelList)), \(accuracy))", 1))
             for (k, interval) in (request.intervals[column.name] ?? []).enumerated() {
                 let out = "(\(v) < \(Self.literal(interval.low)) OR \(v) > \(Self.literal(interval.high)))"
-                selects.append("count_if(\(out)) AS out\(i)_\(k)")
-                selects.append("min(IF(\(out), \(v), NULL)) AS outlo\(i)_\(k)")
-                selects.append("max(IF(\(out), \(v), NULL)) AS outhi\(i)_\(k)")
+                simple.append(("out\(i)_\(k)", "count_if(\(out))", 1))
+                simple.append(("outlo\(i)_\(k)", "min(IF(\(out), \(v), NULL))", 1))
+                simple.append(("outhi\(i)_\(k)", "max(IF(\(out), \(v), NULL))", 1))
             }
         }
-        let sql = "SELECT \(selects.joined(separator: ", ")) FROM (SELECT \(inner.joined(separator: ", ")) FROM \(view))"
-        let result = try query(sql, what: "profiling \(label)")
-        guard result.rowCount == 1 else { throw .remote(source: label, reason: "the profile query returned \(result.rowCount) rows") }
-        func number(_ name: String) -> Double { result.column(name)?.values.number(0) ?? .nan }
+        let source = "(SELECT \(inner.joined(separator: ", ")) FROM \(view))"
+        var result = try aggregates(simple, from: source, what: "profiling \(label)")
+        // The sketches in one query of their own: they are not compiled to a loop anyway, and
+        // they hold one buffer a column whatever their number.
+        if !sketches.isEmpty {
+            let sql = "SELECT " + sketches.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ") + " FROM \(source)"
+            let answer = try query(sql, what: "taking \(label)'s percentiles")
+            for column in answer.columns { result[column.name] = column.values }
+        }
+        func number(_ name: String) -> Double { result[name]?.number(0) ?? .nan }
 
         let counted = Set(request.countedNumbers)
         let categories = try categoryCounts(kinds: kinds, counted: columns.indices.filter { counted.contains(columns[$0].name) }, limit: request.categoryLimit)
         var out: [RemoteColumn] = []
+        var grids: [String: [Double]] = [:]
         for (i, column) in columns.enumerated() {
             let valid = Int(number("n\(i)")), present = Int(number("p\(i)"))
             var deciles: [Double] = [], median = Double.nan
-            if case .lists(let lists)? = result.column("q\(i)")?.values, let list = lists[0] {
+            if case .lists(let lists)? = result["q\(i)"], let list = lists[0], list.count == levels.count {
                 let values = (0..<list.count).map { list.number($0) ?? .nan }
-                deciles = Array(values.prefix(9))
-                median = values.count == 10 ? values[9] : .nan
+                if exact {
+                    deciles = Array(values.prefix(9))
+                    median = values[9]
+                } else {
+                    let step = (Self.gridPoints + 1) / 10
+                    deciles = (1...9).map { values[$0 * step - 1] }
+                    median = values[5 * step - 1]
+                    if kinds[i] == .numeric { grids[column.name] = values }
+                }
             }
             var outside: [StreamingProfiler.Interval: (count: Int, examples: [Double])] = [:]
             for (k, interval) in (request.intervals[column.name] ?? []).enumerated() {
@@ -211,14 +258,15 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                 outside[interval] = (n, n == 1 ? [examples[0]] : examples)
             }
             let levels = categories[i]
-            let distinct = kinds[i] != .numeric && (levels?.count ?? 0) < request.categoryLimit ? levels?.count ?? 0
-                : kinds[i] == .numeric && valid > 0 && number("lo\(i)") == number("hi\(i)") ? 1 : Int(number("d\(i)"))
+            // A numeric column: none, one, or more than one value (counted when reported).
+            let distinct = levels?.distinct ?? (valid == 0 ? 0 : number("lo\(i)") == number("hi\(i)") ? 1 : 2)
             out.append(RemoteColumn(name: column.name, kind: kinds[i], count: valid, nulls: rows - present, invalid: present - valid,
-                                    firstInvalid: present > valid ? result.column("bad\(i)")?.values.text(0) : nil,
+                                    firstInvalid: present > valid ? result["bad\(i)"]?.text(0) : nil,
                                     low: number("lo\(i)"), high: number("hi\(i)"), mean: number("mean\(i)"),
                                     deciles: deciles, median: median, distinct: distinct,
-                                    categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : categories[i] ?? [], outside: outside))
+                                    categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : levels?.counts ?? [], outside: outside))
         }
+        lock.withLock { profileGrids = grids }
         var duplicates = 0
         if !hashed.isEmpty {
             let list = hashed.map(Self.quote).joined(separator: ", ")
@@ -231,9 +279,13 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                              percentileRankError: exact ? 0 : 1 / Double(accuracy) + 1 / Double(max(1, rows)))
     }
 
+    /// Levels of the grid an approximate profile takes (and the KS estimate uses).
+    static let gridPoints = 999
+
     /// Per categorical or boolean column, its levels' counts, most frequent first, at most
-    /// `limit`: one plan for every column (each row's values unpivoted, then grouped).
-    private func categoryCounts(kinds: [ColumnKind], counted: [Int], limit: Int) throws(TabularError) -> [Int: [(level: String, count: Int)]] {
+    /// `limit`, and how many levels it has: one plan for every column (each row's values
+    /// unpivoted, then grouped).
+    private func categoryCounts(kinds: [ColumnKind], counted: [Int], limit: Int) throws(TabularError) -> [Int: (counts: [(level: String, count: Int)], distinct: Int)] {
         let wanted = kinds.indices.filter { kinds[$0] != .numeric || counted.contains($0) }
         guard !wanted.isEmpty else { return [:] }
         // Booleans are counted under the in-memory reader's level names.
@@ -243,20 +295,33 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
             return "named_struct('c', \(i), 'v', \(value))"
         }
         let sql = """
-            SELECT c, v, n FROM (SELECT c, v, n, row_number() OVER (PARTITION BY c ORDER BY n DESC, v) AS r FROM (\
+            SELECT c, v, n, k FROM (SELECT c, v, n, row_number() OVER (PARTITION BY c ORDER BY n DESC, v) AS r, count(1) OVER (PARTITION BY c) AS k FROM (\
             SELECT u.c, u.v, count(1) AS n FROM \(view) LATERAL VIEW inline(array(\(structs.joined(separator: ", ")))) u AS c, v \
             WHERE u.v IS NOT NULL GROUP BY u.c, u.v)) WHERE r <= \(limit) ORDER BY c, r
             """
         let result = try query(sql, what: "counting \(label)'s categories")
-        guard let c = result.column("c")?.values, let v = result.column("v")?.values, let n = result.column("n")?.values else {
+        guard let c = result.column("c")?.values, let v = result.column("v")?.values, let n = result.column("n")?.values,
+              let k = result.column("k")?.values else {
             throw .remote(source: label, reason: "the category query returned other columns")
         }
-        var counts: [Int: [(level: String, count: Int)]] = [:]
+        var counts: [Int: (counts: [(level: String, count: Int)], distinct: Int)] = [:]
+        for i in wanted { counts[i] = ([], 0) }
         for row in 0..<result.rowCount {
-            guard let column = c.number(row), let level = v.text(row), let count = n.number(row) else { continue }
-            counts[Int(column), default: []].append((level, Int(count)))
+            guard let column = c.number(row), let level = v.text(row), let count = n.number(row), let levels = k.number(row) else { continue }
+            counts[Int(column)]?.counts.append((level, Int(count)))
+            counts[Int(column)]?.distinct = Int(levels)
         }
         return counts
+    }
+
+    public func distinctCounts(_ names: [String]) throws(TabularError) -> [String: Int] {
+        // One query a column: exact DISTINCTs side by side make Spark copy each row per column.
+        var out: [String: Int] = [:]
+        for name in names where columns.contains(where: { $0.name == name }) {
+            let result = try query("SELECT count(DISTINCT \(valueExpression(name, as: .numeric))) AS n FROM \(view)", what: "counting \(label)'s values of \(name)")
+            out[name] = Int(result.columns.first?.values.number(0) ?? 0)
+        }
+        return out
     }
 
     /// The view's row count, asked of Spark once (the profile and the sample both need it).
@@ -272,6 +337,9 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
 
     public func quantileGrid(_ names: [String], points: Int) throws(TabularError) -> [String: [Double]] {
         guard !names.isEmpty, points > 0 else { return [:] }
+        // The profile took these already when it was approximate.
+        let known = lock.withLock { profileGrids }
+        if points == Self.gridPoints, names.allSatisfy({ known[$0] != nil }) { return known.filter { names.contains($0.key) } }
         let levels = (1...points).map { String(Double($0) / Double(points + 1)) }.joined(separator: ", ")
         let selects = names.enumerated().map { "percentile_approx(\(valueExpression($0.element, as: .numeric)), array(\(levels)), 10000) AS g\($0.offset)" }
         let result = try query("SELECT \(selects.joined(separator: ", ")) FROM \(view)", what: "taking \(label)'s quantiles")
@@ -286,21 +354,21 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
     public func binCounts(_ edges: [String: [Double]]) throws(TabularError) -> [String: [Int]] {
         let names = edges.keys.sorted()
         guard !names.isEmpty else { return [:] }
-        var selects: [String] = []
+        // Cumulative counts (values ≤ each edge, and all values), one comparison each; bin b is
+        // the difference of two, as edges strictly increase.
+        var selects: [(name: String, expression: String, fields: Int)] = []
+        var inner: [String] = []
         for (j, name) in names.enumerated() {
-            let v = valueExpression(name, as: .numeric)
-            let e = edges[name]!
-            for b in 0...e.count {
-                let lower = b == 0 ? nil : Self.literal(e[b - 1])
-                let upper = b == e.count ? nil : Self.literal(e[b])
-                let condition = [lower.map { "\(v) > \($0)" }, upper.map { "\(v) <= \($0)" }, "\(v) IS NOT NULL"].compactMap { $0 }
-                selects.append("count_if(\(condition.joined(separator: " AND "))) AS b\(j)_\(b)")
-            }
+            inner.append("\(valueExpression(name, as: .numeric)) AS v\(j)")
+            for (b, edge) in edges[name]!.enumerated() { selects.append(("b\(j)_\(b)", "count_if(v\(j) <= \(Self.literal(edge)))", 1)) }
+            selects.append(("n\(j)", "count(v\(j))", 1))
         }
-        let result = try query("SELECT \(selects.joined(separator: ", ")) FROM \(view)", what: "binning \(label)")
+        let result = try aggregates(selects, from: "(SELECT \(inner.joined(separator: ", ")) FROM \(view))", what: "binning \(label)")
         var out: [String: [Int]] = [:]
         for (j, name) in names.enumerated() {
-            out[name] = (0...edges[name]!.count).map { b in Int(result.column("b\(j)_\(b)")?.values.number(0) ?? 0) }
+            let e = edges[name]!
+            let cumulative = e.indices.map { Int(result["b\(j)_\($0)"]?.number(0) ?? 0) } + [Int(result["n\(j)"]?.number(0) ?? 0)]
+            out[name] = cumulative.indices.map { $0 == 0 ? cumulative[0] : cumulative[$0] - cumulative[$0 - 1] }
         }
         return out
     }

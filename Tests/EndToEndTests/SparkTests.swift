@@ -52,7 +52,7 @@ enum SparkServers {
 /// a lake's snapshots Spark reads, give the same checks and numbers.
 @Suite(.serialized, .enabled(if: SparkServers.javaPresent, "Java is not installed: the Spark tests need it (apt-get install -y openjdk-17-jre-headless)"))
 struct SparkTests {
-    static let scenarios = ["drift", "preexisting-nulls", "schema-break", "data-broken"]
+    static let scenarios = ["drift", "preexisting-nulls", "schema-break", "data-broken", "region-constant", "score-constant"]
 
     /// clean's configuration with its data entries replaced.
     static func configuration(train: String, holdout: String, extra: String = "") throws -> String {
@@ -88,6 +88,7 @@ struct SparkTests {
         let id: String
         let status: String
         let numbers: [String: Double]
+        let message: String
         var description: String { "\(id) \(status) \(numbers.sorted { $0.key < $1.key })" }
     }
 
@@ -102,7 +103,8 @@ struct SparkTests {
                 for key in ["psi", "ks_statistic", "chi2_statistic", "baseline_count", "head_count", "baseline_mean", "head_mean", "duplicates", "leaked"] {
                     if let n = details[key] as? Double { numbers[key] = n }
                 }
-                return Verdict(id: check["id"] as! String, status: check["status"] as! String, numbers: numbers)
+                return Verdict(id: check["id"] as! String, status: check["status"] as! String, numbers: numbers,
+                               message: check["message"] as? String ?? "")
             }
         }.sorted { $0.id < $1.id }
     }
@@ -141,6 +143,12 @@ struct SparkTests {
         case "drift": #expect(failed.contains("data-validation/drift/income"))
         case "schema-break": #expect(failed.contains("data-validation/schema"))
         case "data-broken": #expect(failed.isSuperset(of: ["data-validation/leakage", "data-validation/nulls/age", "data-validation/range/age"]), "\(failed)")
+        case "region-constant", "score-constant":
+            // The baseline's distinct values, which the warning reports, counted in Spark.
+            let column = scenario == "region-constant" ? "region" : "credit_score"
+            let warning = sparkVerdicts.first { $0.id == "data-validation/constant/\(column)" }
+            #expect(warning?.status == "warn" && (warning?.numbers["baseline"] ?? 0) > 1, "\(sparkVerdicts.map(\.id))")
+            #expect(warning?.message == localVerdicts.first { $0.id == warning?.id }?.message)
         default: #expect(sparkVerdicts.contains { $0.id == "data-validation/nulls/age" && $0.status == "warn" })
         }
     }
