@@ -80,7 +80,11 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "GitRepositoryTests", dependencies: ["GitRepository", "FixtureRepos"]),
-        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
+        .testTarget(name: "SparkConnectTests", dependencies: [
+            "SparkConnect",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        ]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"], exclude: ["Reference"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Tabular"], exclude: ["Reference"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "FixtureRepos", "PluginRegistry", "DataValidation", "ModelEvaluation", "Behavioural", "Fairness"]),

@@ -11,14 +11,16 @@ as Parquet datasets of 1M-row files under --dir, starts a Spark Connect server f
 whose mlgate.yml names them as Spark sources: once at --rows and once at --small, so the growth
 with rows is visible. mlgate's peak resident memory is the driver's (Spark's JVMs are not
 counted: on a real cluster they are the cluster's). The local comparison commits the --small
-table to git as one Parquet file per side and lets mlgate stream it (--memory-limit).
+table to git (as Git LFS objects) as one Parquet file per side and lets mlgate stream it
+(--memory-limit).
 """
 import argparse
+import hashlib
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -73,8 +75,24 @@ def git(repo, *args):
     subprocess.check_call(["git", "-C", repo, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def lfs_pointer(repo, source, name):
+    """`name` in the work tree as a Git LFS pointer to `source`, its object in .git/lfs: mlgate
+    streams an LFS object from disk, where a blob in git's object store is read whole."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    oid = digest.hexdigest()
+    store = os.path.join(repo, ".git", "lfs", "objects", oid[:2], oid[2:4])
+    os.makedirs(store, exist_ok=True)
+    if not os.path.exists(os.path.join(store, oid)):
+        os.link(source, os.path.join(store, oid)) if os.stat(source).st_dev == os.stat(store).st_dev else shutil.copyfile(source, os.path.join(store, oid))
+    with open(os.path.join(repo, name), "w") as f:
+        f.write(f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {os.path.getsize(source)}\n")
+
+
 def repository(path, base_entry, head_entry, files=None):
-    """main holds base's config (and files), branch `pr` head's."""
+    """main holds base's config (and files, as LFS pointers), branch `pr` head's."""
     shutil.rmtree(path, ignore_errors=True)
     os.makedirs(path)
     git(path, "init", "-q", "-b", "main")
@@ -85,7 +103,7 @@ def repository(path, base_entry, head_entry, files=None):
             git(path, "checkout", "-q", "-b", "pr")
         for name, source in (files or {}).get(side, {}).items():
             os.makedirs(os.path.dirname(os.path.join(path, name)), exist_ok=True)
-            shutil.copyfile(source, os.path.join(path, name))
+            lfs_pointer(path, source, name)
         with open(os.path.join(path, "mlgate.yml"), "w") as f:
             f.write(CONFIG.format(train=entry))
         git(path, "add", "-A")
@@ -93,13 +111,33 @@ def repository(path, base_entry, head_entry, files=None):
 
 
 def timed(command, cwd, env):
-    """Wall seconds, peak RSS (MB) of the child, exit status, stderr."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds, the child's own peak RSS (MB; wait4's, not the maximum over every child so
+    far), its RSS when Spark had answered every statistic (before target leakage's sample), the
+    exit status and stderr."""
     start = time.time()
-    run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    rss, at_statistics, lines = [0], [None], []
+
+    def poll():
+        while True:
+            try:
+                with open(f"/proc/{child.pid}/status") as f:
+                    rss[0] = max(rss[0], next(int(l.split()[1]) for l in f if l.startswith("VmRSS:")))
+            except (OSError, StopIteration, ValueError):
+                return
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    for line in child.stderr:
+        lines.append(line)
+        if "drift of" in line and "Spark" in line and at_statistics[0] is None:
+            at_statistics[0] = rss[0]
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.time() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, (peak if peak > before else before) / 1024, run.returncode, run.stderr
+    code = os.waitstatus_to_exitcode(status)
+    statistics = at_statistics[0] / 1024 if at_statistics[0] else float("nan")
+    return wall, usage.ru_maxrss / 1024, statistics, code, "".join(lines)
 
 
 def main():
@@ -118,10 +156,15 @@ def main():
 
     remote, server_dir = a.remote, os.path.join(a.dir, "server")
     if not remote:
-        remote = subprocess.check_output([os.path.join(ROOT, "scripts/spark-cluster.sh"), "start", a.mode, server_dir], text=True).strip()
+        # A server sized for tens of millions of rows (the tests' default is for tiny tables).
+        server_env = dict(os.environ)
+        server_env.setdefault("MLGATE_SPARK_DRIVER_MEMORY", "6g")
+        server_env.setdefault("MLGATE_SPARK_SHUFFLE_PARTITIONS", "64")
+        remote = subprocess.check_output([os.path.join(ROOT, "scripts/spark-cluster.sh"), "start", a.mode, server_dir], text=True,
+                                         env=server_env).strip()
     try:
         print(f"Spark Connect at {remote} ({a.mode}); mlgate's peak memory is its own process's")
-        print(f"{'run':52} {'rows':>11} {'wall s':>8} {'peak MB':>8}")
+        print(f"{'run':52} {'rows':>11} {'wall s':>8} {'peak MB':>8} {'MB at stats':>11}")
         for rows in (a.small, a.rows):
             base, head = os.path.join(a.dir, f"{rows}-base"), os.path.join(a.dir, f"{rows}-head")
             t0 = time.time()
@@ -133,13 +176,16 @@ def main():
             entry = lambda d: '{spark: {parquet: "' + d + '"}}'
             repository(repo, entry(base), entry(head))
             env = dict(os.environ, MLGATE_SPARK_REMOTE=remote, XDG_CACHE_HOME=os.path.join(a.dir, "cache"))
-            wall, peak, status, err = timed([mlgate, "check", "--base", "main", "--only", "data-validation", "-v"], repo, env)
+            wall, peak, statistics, status, err = timed([mlgate, "check", "--base", "main", "--only", "data-validation", "-v"], repo, env)
             if status not in (0, 1):
                 sys.exit(f"mlgate exited {status}: {err[-2000:]}")
-            print(f"{'mlgate check --only data-validation, through Spark':52} {rows:11,} {wall:8.1f} {peak:8.0f}")
+            print(f"{'mlgate check --only data-validation, through Spark':52} {rows:11,} {wall:8.1f} {peak:8.0f} {statistics:11.0f}")
             for line in err.splitlines():
-                if "profiled in" in line or "drift of" in line:
-                    print("    " + line.split(": ", 1)[-1][:150])
+                # "…'s data.train (spark parquet …) profiled in Spark … in 52.3 seconds" → the side and the time.
+                if "profiled in" in line or "drift of" in line and "Spark" in line:
+                    what = line.split(": ", 1)[-1]
+                    seconds = float(what.rsplit(" in ", 1)[-1].split()[0])
+                    print(f"    {what.split(' (')[0].split(' computed')[0]:48} {seconds:8.1f} s")
 
         # The streaming local path on the smaller table: one Parquet file per side in git.
         rows = a.small
@@ -152,8 +198,8 @@ def main():
         repo = os.path.join(a.dir, f"repo-local-{rows}")
         repository(repo, "data/train.parquet", "data/train.parquet", files=singles)
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(a.dir, "cache-local"))
-        wall, peak, status, err = timed([mlgate, "check", "--base", "main", "--only", "data-validation", "--no-cache", "--memory-limit", "256M"],
-                                        repo, env)
+        wall, peak, _, status, err = timed([mlgate, "check", "--base", "main", "--only", "data-validation", "--no-cache", "--memory-limit", "256M"],
+                                           repo, env)
         if status not in (0, 1):
             sys.exit(f"mlgate exited {status}: {err[-2000:]}")
         print(f"{'mlgate check --only data-validation, streamed locally':52} {rows:11,} {wall:8.1f} {peak:8.0f}")

@@ -8,7 +8,9 @@
 #
 # `start` prints the server's address (sc://127.0.0.1:PORT) once it answers, and records every
 # process it started in DIR/pids, each in its own process group, so `stop` leaves none behind.
-# Exit 3 when Java is absent (the tests then skip, saying so).
+# Exit 3 when Java is absent (the tests then skip, saying so). The tests' tables are tiny; a
+# benchmark raises the driver's heap (MLGATE_SPARK_DRIVER_MEMORY, default 1g) and the shuffle's
+# partitions (MLGATE_SPARK_SHUFFLE_PARTITIONS, default 4) as a cluster for big tables would be set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,7 +60,7 @@ start)
     launch "$dir" connect "$home/bin/spark-submit" --master "$master" \
         --class org.apache.spark.sql.connect.service.SparkConnectServer \
         --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$port" \
-        --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4 \
+        --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions="${MLGATE_SPARK_SHUFFLE_PARTITIONS:-4}" \
         --conf spark.executor.memory=1g --conf spark.driver.memory="${MLGATE_SPARK_DRIVER_MEMORY:-1g}" "$jar"
     wait_port "$port" 120 "$dir/connect.log"
     if [ "$mode" = cluster ]; then

@@ -134,7 +134,8 @@ struct ValidationInput: Sendable {
     }
 
     /// Drift of every numeric column both sides have, computed where they are: counts in the
-    /// baseline's decile bins on each side (three queries in all) and the exact KS statistic.
+    /// baseline's decile bins on each side and the KS statistic (exact, or from the quantile
+    /// grids an approximate profile took, with their error).
     private static func remoteDrift(head: RemoteSet, baseline: RemoteSet, target: String, context: PluginContext) throws(TabularError) -> [String: RemoteDrift] {
         var edges: [String: [Double]] = [:]
         // Columns with values on both sides (the check skips the others before looking at drift).

@@ -342,10 +342,12 @@ public struct Gate: Sendable {
         guard !tables.isEmpty else { return side }
         let files = side.data, declared = configuration.declaredTypes
         // Models get what memory allows; without a model plugin only data validation's target
-        // leakage reads rows, and it needs at most 100,000 (a score's estimate is as good there).
+        // leakage reads rows, and 100,000 are plenty for its scores (a repository may ask for
+        // fewer with model.sample_rows). Either way, the run holds the sample and nothing else
+        // that grows with the table.
         let rows = reading.sampleForModels
             ? configuration.model.sampleRows ?? reading.memory.trainingRows(features: max(1, tables["train"]?.columns.count ?? 1))
-            : 100_000
+            : min(configuration.model.sampleRows ?? 100_000, 100_000)
         let seed = reading.seed
         let data = SideData(reading: ["train", "holdout", "predictions"]) { key in
             guard let table = tables[key] else { return files.table(key) }

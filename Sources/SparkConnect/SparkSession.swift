@@ -49,9 +49,15 @@ public struct SparkSession: Sendable {
     public func collect(_ relation: Spark_Connect_Relation, what: String) throws(SparkError) -> ArrowStream {
         var plan = Spark_Connect_Plan()
         plan.root = relation
-        let batches = try execute(plan, what: what)
+        var batches = try execute(plan, what: what)
         do {
-            let parts = try batches.map { bytes throws(ArrowError) in try ArrowStream(decoding: bytes) }
+            // Each response's bytes let go once decoded: a sample's rows are held once, not twice.
+            var parts: [ArrowStream] = []
+            parts.reserveCapacity(batches.count)
+            for i in batches.indices {
+                parts.append(try ArrowStream(decoding: batches[i]))
+                batches[i] = []
+            }
             guard let joined = try ArrowStream.joining(parts) else { throw SparkError.result("no rows and no schema") }
             return joined
         } catch let error as ArrowError {

@@ -58,6 +58,14 @@ import GateKit
         #expect(abs(p - reference.ks_pvalue) <= 1e-6 * max(reference.ks_pvalue, 1e-3), "p \(p) vs scipy \(reference.ks_pvalue)")
     }
 
+    /// Effective sizes of lake-sized tables (Spark sources), where the tail is Smirnov's sum over
+    /// a million terms: equal to scipy 1.17.1's `scipy.stats.kstwo.sf(d, n)` (values below).
+    @Test(arguments: [(1_000_000, 0.002, 0.0006700277103670718), (1_000_000, 0.0016, 0.011939282537735608)])
+    func ksPValueOfMillionsOfRowsMatchesScipy(_ n: Int, _ d: Double, _ scipy: Double) {
+        let p = KolmogorovSmirnov.pValue(d: d, m: 2 * n, n: 2 * n)
+        #expect(abs(p - scipy) <= 1e-6 * scipy, "p \(p) vs scipy \(scipy)")
+    }
+
     @Test(arguments: reference.categorical)
     func categoricalDriftMatchesNumpyAndScipy(_ reference: CategoricalCase) throws {
         let base = CategoricalProfile(column: try Self.column(reference.base, categorical: true))

@@ -52,14 +52,24 @@ public struct ArrowStream: Sendable {
             }
         }
 
-        func appending(_ other: Values) -> Values? {
-            switch (self, other) {
-            case (.integers(let a), .integers(let b)): .integers(a + b)
-            case (.doubles(let a), .doubles(let b)): .doubles(a + b)
-            case (.booleans(let a), .booleans(let b)): .booleans(a + b)
-            case (.strings(let a), .strings(let b)): .strings(a + b)
-            case (.lists(let a), .lists(let b)): .lists(a + b)
-            default: nil
+        /// The parts one after the other, copied once (joining them pairwise copied each row
+        /// once per later part); nil when they are not all of one kind.
+        static func concatenating(_ parts: [Values], empty: Values) -> Values? {
+            func join<T>(_ arrays: [[T]?]) -> [T]? {
+                var out: [T] = []
+                out.reserveCapacity(arrays.reduce(0) { $0 + ($1?.count ?? 0) })
+                for array in arrays {
+                    guard let array else { return nil }
+                    out.append(contentsOf: array)
+                }
+                return out
+            }
+            switch empty {
+            case .integers: return join(parts.map { if case .integers(let v) = $0 { v } else { nil } }).map(Values.integers)
+            case .doubles: return join(parts.map { if case .doubles(let v) = $0 { v } else { nil } }).map(Values.doubles)
+            case .booleans: return join(parts.map { if case .booleans(let v) = $0 { v } else { nil } }).map(Values.booleans)
+            case .strings: return join(parts.map { if case .strings(let v) = $0 { v } else { nil } }).map(Values.strings)
+            case .lists: return join(parts.map { if case .lists(let v) = $0 { v } else { nil } }).map(Values.lists)
             }
         }
     }
@@ -71,17 +81,19 @@ public struct ArrowStream: Sendable {
 
     /// Joins several streams of the same schema (Spark sends one per result partition).
     public static func joining(_ parts: [ArrowStream]) throws(ArrowError) -> ArrowStream? {
-        guard var joined = parts.first else { return nil }
-        for part in parts.dropFirst() {
-            guard part.columns.map(\.name) == joined.columns.map(\.name) else { throw .malformed("batches with different columns") }
-            var columns: [Column] = []
-            for (a, b) in zip(joined.columns, part.columns) {
-                guard let values = a.values.appending(b.values) else { throw .malformed("column \(a.name) changes type between batches") }
-                columns.append(Column(name: a.name, values: values))
+        guard let first = parts.first else { return nil }
+        guard parts.count > 1 else { return first }
+        var columns: [Column] = []
+        for (i, column) in first.columns.enumerated() {
+            guard parts.allSatisfy({ $0.columns.count == first.columns.count && $0.columns[i].name == column.name }) else {
+                throw .malformed("batches with different columns")
             }
-            joined = ArrowStream(columns: columns, rowCount: joined.rowCount + part.rowCount)
+            guard let values = Values.concatenating(parts.map { $0.columns[i].values }, empty: column.values) else {
+                throw .malformed("column \(column.name) changes type between batches")
+            }
+            columns.append(Column(name: column.name, values: values))
         }
-        return joined
+        return ArrowStream(columns: columns, rowCount: parts.reduce(0) { $0 + $1.rowCount })
     }
 
     public init(columns: [Column], rowCount: Int) {
@@ -111,11 +123,7 @@ public struct ArrowStream: Sendable {
         guard let fields else { throw .malformed("no schema") }
         var columns: [Column] = []
         for (i, field) in fields.enumerated() {
-            var values = Self.empty(field.type)
-            for part in parts {
-                guard let joined = values.appending(part[i]) else { throw .malformed("column \(field.name) changes type") }
-                values = joined
-            }
+            guard let values = Values.concatenating(parts.map { $0[i] }, empty: Self.empty(field.type)) else { throw .malformed("column \(field.name) changes type") }
             columns.append(Column(name: field.name, values: values))
         }
         self.columns = columns
