@@ -97,6 +97,14 @@ public enum ConfigurationLoader {
         case predicate = "where"
     }
 
+    /// The file format of a table name that is Spark's name for files (`parquet.`/lake/x``), when
+    /// that format keeps no versions; nil for catalog tables and for `delta.`…``.
+    static func unversionedFileFormat(_ name: String) -> String? {
+        guard let dot = name.firstIndex(of: "."), name[name.index(after: dot)...].hasPrefix("`") else { return nil }
+        let format = name[..<dot].lowercased()
+        return ["parquet", "orc", "json", "csv", "text", "avro", "binaryfile"].contains(format) ? String(format) : nil
+    }
+
     /// `{spark: {table: NAME | parquet: PATH, where: PREDICATE, version: V}}`.
     private static func sparkSource(_ node: ConfigNode) throws(ConfigurationError) -> SparkSource {
         guard let inner = try node.fields(SparkEntryKey.self).first?.node else {
@@ -117,6 +125,11 @@ public enum ConfigurationLoader {
         }
         guard let location else { throw inner.error("a Spark source needs `table: NAME` or `parquet: PATH`") }
         if version != nil, case .parquet = location { throw inner.error("`version` is for tables whose format keeps versions (Delta, Iceberg); a Parquet path has none") }
+        // Spark reads `parquet.`/path`` as a table but ignores a version asked of it (measured on
+        // 4.0.1): refused here, where a catalog table without versions is refused by Spark itself.
+        if version != nil, case .table(let name) = location, let format = Self.unversionedFileFormat(name) {
+            throw inner.error("`version` is for tables whose format keeps versions (Delta, Iceberg); \(format) files named as a table have none, and Spark would read today's rows")
+        }
         return SparkSource(location: location, predicate: predicate, version: version)
     }
 

@@ -257,14 +257,14 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                 let examples = [number("outlo\(i)_\(k)"), number("outhi\(i)_\(k)")].filter { !$0.isNaN }
                 outside[interval] = (n, n == 1 ? [examples[0]] : examples)
             }
-            let levels = categories[i]
+            let counts = categories[i]
             // A numeric column: none, one, or more than one value (counted when reported).
-            let distinct = levels?.distinct ?? (valid == 0 ? 0 : number("lo\(i)") == number("hi\(i)") ? 1 : 2)
+            let distinct = counts?.distinct ?? (valid == 0 ? 0 : number("lo\(i)") == number("hi\(i)") ? 1 : 2)
             out.append(RemoteColumn(name: column.name, kind: kinds[i], count: valid, nulls: rows - present, invalid: present - valid,
                                     firstInvalid: present > valid ? result["bad\(i)"]?.text(0) : nil,
                                     low: number("lo\(i)"), high: number("hi\(i)"), mean: number("mean\(i)"),
                                     deciles: deciles, median: median, distinct: distinct,
-                                    categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : levels?.counts ?? [], outside: outside))
+                                    categories: kinds[i] == .numeric && !counted.contains(column.name) ? nil : counts?.counts ?? [], outside: outside))
         }
         lock.withLock { profileGrids = grids }
         var duplicates = 0

@@ -254,6 +254,38 @@ struct SparkTests {
         #expect(run.status == 2 && run.stderr.contains("no_such_table") && run.stderr.contains("TABLE_OR_VIEW_NOT_FOUND"), "\(run.stderr)")
     }
 
+    /// A `table:` source read through Spark's own identifier for Parquet files gives the verdicts
+    /// the path does; asking it for a version (time travel, which only table formats such as
+    /// Delta and Iceberg keep, and which Spark silently ignores on files) is exit 2 with one line.
+    @Test func aTableNamingFilesReadsAsThePathDoesAndRefusesAVersion() throws {
+        let remote = try SparkServers.remote(.local)
+        let temp = try TemporaryDirectory("spark")
+        func entry(_ side: String, _ name: String, version: String? = nil) -> String {
+            let table = "parquet.`" + Self.lake("drift", side, name) + "`"
+            return "{spark: {table: '\(table)'" + (version.map { ", version: '\($0)'" } ?? "") + "}}"
+        }
+        func repository(_ name: String, version: String?) throws {
+            let base = try Self.configuration(train: entry("base", "train"), holdout: entry("base", "holdout"))
+            let head = try Self.configuration(train: entry("head", "train", version: version), holdout: entry("head", "holdout"))
+            try Self.repository(at: temp.child(name), base: ["mlgate.yml": Array(base.utf8)], head: ["mlgate.yml": Array(head.utf8)])
+        }
+        try repository("table", version: nil)
+        try Self.sparkRepository("drift", at: temp.child("path"))
+        var verdicts: [[String]] = []
+        for name in ["table", "path"] {
+            let run = try MLGateBinary.run(["check", "--base", "main", "--only", "data-validation", "--json", temp.child("\(name).json")],
+                                           in: temp.child(name), environment: ["MLGATE_SPARK_REMOTE": remote])
+            #expect(run.status == 1, "\(name): \(run.stderr)")
+            verdicts.append(try Self.verdicts(temp.child("\(name).json")).map { "\($0.id) \($0.status)" })
+        }
+        #expect(verdicts[0] == verdicts[1])
+        try repository("versioned", version: "3")
+        let run = try MLGateBinary.run(["check", "--base", "main", "--only", "data-validation"], in: temp.child("versioned"),
+                                       environment: ["MLGATE_SPARK_REMOTE": remote])
+        let errors = run.stderr.split(separator: "\n").filter { $0.hasPrefix("mlgate: error:") }
+        #expect(run.status == 2 && errors.count == 1 && errors[0].contains("parquet files named as a table have none"), "\(run.stderr)")
+    }
+
     @Test func onlyTheBaselineOrTheRunnerChoosesTheServer() throws {
         let temp = try TemporaryDirectory("spark")
         try Self.sparkRepository("drift", at: temp.child("pr"), headExtra: "spark:\n  remote: sc://attacker.example:15002\n")
