@@ -169,13 +169,17 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
                 fields += selects[end].fields
                 end += 1
             }
-            let sql = "SELECT " + selects[start..<end].map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ") + " FROM \(source)"
-            let result = try query(sql, what: what)
+            let result = try query(Self.select(selects[start..<end], from: source), what: what)
             guard result.rowCount == 1 else { throw .remote(source: label, reason: "an aggregate query returned \(result.rowCount) rows") }
             for column in result.columns { out[column.name] = column.values }
             start = end
         }
         return out
+    }
+
+    /// `SELECT expression AS name, … FROM source`.
+    private static func select(_ items: some Collection<(name: String, expression: String, fields: Int)>, from source: String) -> String {
+        "SELECT " + items.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ") + " FROM \(source)"
     }
 
     /// Aggregate buffer fields per query: under whole-stage code generation's 100.
@@ -226,8 +230,7 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
         // The sketches in one query of their own: they are not compiled to a loop anyway, and
         // they hold one buffer a column whatever their number.
         if !sketches.isEmpty {
-            let sql = "SELECT " + sketches.map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ") + " FROM \(source)"
-            let answer = try query(sql, what: "taking \(label)'s percentiles")
+            let answer = try query(Self.select(sketches, from: source), what: "taking \(label)'s percentiles")
             for column in answer.columns { result[column.name] = column.values }
         }
         func number(_ name: String) -> Double { result[name]?.number(0) ?? .nan }

@@ -53,8 +53,8 @@ public struct ArrowStream: Sendable {
         }
 
         /// The parts one after the other, copied once (joining them pairwise copied each row
-        /// once per later part); nil when they are not all of one kind.
-        static func concatenating(_ parts: [Values], empty: Values) -> Values? {
+        /// once per later part); nil when they are not all of the kind of `like`.
+        static func concatenating(_ parts: [Values], like: Values) -> Values? {
             func join<T>(_ arrays: [[T]?]) -> [T]? {
                 var out: [T] = []
                 out.reserveCapacity(arrays.reduce(0) { $0 + ($1?.count ?? 0) })
@@ -64,7 +64,7 @@ public struct ArrowStream: Sendable {
                 }
                 return out
             }
-            switch empty {
+            switch like {
             case .integers: return join(parts.map { if case .integers(let v) = $0 { v } else { nil } }).map(Values.integers)
             case .doubles: return join(parts.map { if case .doubles(let v) = $0 { v } else { nil } }).map(Values.doubles)
             case .booleans: return join(parts.map { if case .booleans(let v) = $0 { v } else { nil } }).map(Values.booleans)
@@ -88,7 +88,7 @@ public struct ArrowStream: Sendable {
             guard parts.allSatisfy({ $0.columns.count == first.columns.count && $0.columns[i].name == column.name }) else {
                 throw .malformed("batches with different columns")
             }
-            guard let values = Values.concatenating(parts.map { $0.columns[i].values }, empty: column.values) else {
+            guard let values = Values.concatenating(parts.map { $0.columns[i].values }, like: column.values) else {
                 throw .malformed("column \(column.name) changes type between batches")
             }
             columns.append(Column(name: column.name, values: values))
@@ -123,7 +123,7 @@ public struct ArrowStream: Sendable {
         guard let fields else { throw .malformed("no schema") }
         var columns: [Column] = []
         for (i, field) in fields.enumerated() {
-            guard let values = Values.concatenating(parts.map { $0[i] }, empty: Self.empty(field.type)) else { throw .malformed("column \(field.name) changes type") }
+            guard let values = Values.concatenating(parts.map { $0[i] }, like: Self.empty(field.type)) else { throw .malformed("column \(field.name) changes type") }
             columns.append(Column(name: field.name, values: values))
         }
         self.columns = columns
