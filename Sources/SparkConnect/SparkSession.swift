@@ -47,18 +47,13 @@ public struct SparkSession: Sendable {
 
     /// Runs `relation` and returns its rows. `what` names the query in a timeout's message.
     public func collect(_ relation: Spark_Connect_Relation, what: String) throws(SparkError) -> ArrowStream {
-        var plan = Spark_Connect_Plan()
-        plan.root = relation
-        var batches = try execute(plan, what: what)
+        let parts = Received<[ArrowStream]>([])
+        try execute(Self.plan(relation), what: what) { bytes throws(SparkError) in
+            let part = try Self.decode(bytes)
+            parts.update { $0.append(part) }
+        }
         do {
-            // Each response's bytes let go once decoded: a sample's rows are held once, not twice.
-            var parts: [ArrowStream] = []
-            parts.reserveCapacity(batches.count)
-            for i in batches.indices {
-                parts.append(try ArrowStream(decoding: batches[i]))
-                batches[i] = []
-            }
-            guard let joined = try ArrowStream.joining(parts) else { throw SparkError.result("no rows and no schema") }
+            guard let joined = try ArrowStream.joining(parts.take()) else { throw SparkError.result("no rows and no schema") }
             return joined
         } catch let error as ArrowError {
             throw .result(error.description)
@@ -69,23 +64,57 @@ public struct SparkSession: Sendable {
         }
     }
 
+    /// Runs `relation` and builds its rows into a table as the batches arrive, so a large
+    /// result (a sample for the models) is held once, as the table it becomes.
+    public func collectTable(_ relation: Spark_Connect_Relation, what: String, source: String) throws(SparkError) -> Table {
+        let builder = Received(ArrowTableBuilder())
+        try execute(Self.plan(relation), what: what) { bytes throws(SparkError) in
+            let part = try Self.decode(bytes)
+            try builder.update { (table: inout ArrowTableBuilder) throws(SparkError) in
+                do throws(ArrowError) { try table.append(part) } catch { throw .result(error.description) }
+            }
+        }
+        return builder.take().table(source: source)
+    }
+
     /// Runs a SQL query; `what` names it in a timeout's message.
     public func sql(_ query: String, what: String) throws(SparkError) -> ArrowStream {
+        try collect(Self.relation(sql: query), what: what)
+    }
+
+    /// Runs a SQL query whose rows become a table (see `collectTable`).
+    public func sqlTable(_ query: String, what: String, source: String) throws(SparkError) -> Table {
+        try collectTable(Self.relation(sql: query), what: what, source: source)
+    }
+
+    private static func relation(sql query: String) -> Spark_Connect_Relation {
         var relation = Spark_Connect_Relation()
         var sql = Spark_Connect_SQL()
         sql.query = query
         relation.sql = sql
-        return try collect(relation, what: what)
+        return relation
+    }
+
+    private static func plan(_ relation: Spark_Connect_Relation) -> Spark_Connect_Plan {
+        var plan = Spark_Connect_Plan()
+        plan.root = relation
+        return plan
+    }
+
+    private static func decode(_ bytes: [UInt8]) throws(SparkError) -> ArrowStream {
+        do { return try ArrowStream(decoding: bytes) } catch { throw .result(error.description) }
     }
 
     /// Runs a command (one that returns no rows, such as creating a view).
     public func run(_ command: Spark_Connect_Command, what: String) throws(SparkError) {
         var plan = Spark_Connect_Plan()
         plan.command = command
-        _ = try execute(plan, what: what)
+        try execute(plan, what: what) { _ throws(SparkError) in }
     }
 
-    private func execute(_ plan: Spark_Connect_Plan, what: String) throws(SparkError) -> [[UInt8]] {
+    /// Runs `plan`, handing each Arrow batch of its result to `receive` as it arrives (in order;
+    /// a reattached stream continues after the last response received, so none comes twice).
+    private func execute(_ plan: Spark_Connect_Plan, what: String, receive: @escaping @Sendable ([UInt8]) throws(SparkError) -> Void) throws(SparkError) {
         let operation = UUID().uuidString.lowercased()
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
@@ -99,10 +128,10 @@ public struct SparkSession: Sendable {
         option.reattachOptions = reattach
         request.requestOptions = [option]
 
-        let batches: [[UInt8]] = try blocking(what: what, timeout: timeout) { [self, request] in
+        try blocking(what: what, timeout: timeout) { [self, request] in
             try await withClient { client in
                 var state = Execution()
-                try await self.stream(client, method: "ExecutePlan", request: request, into: &state)
+                try await self.stream(client, method: "ExecutePlan", request: request, into: &state, receive: receive)
                 var attempts = 0
                 // A stream that ended before the result did: reattach from the last response.
                 while !state.complete {
@@ -114,7 +143,7 @@ public struct SparkSession: Sendable {
                     again.clientType = Self.clientType
                     again.operationID = operation
                     if let last = state.lastResponse { again.lastResponseID = last }
-                    try await self.stream(client, method: "ReattachExecute", request: again, into: &state)
+                    try await self.stream(client, method: "ReattachExecute", request: again, into: &state, receive: receive)
                 }
                 // The server keeps a reattachable result until told it was read.
                 var release = Spark_Connect_ReleaseExecuteRequest()
@@ -128,10 +157,8 @@ public struct SparkSession: Sendable {
                                             serializer: ProtobufCoding<Spark_Connect_ReleaseExecuteRequest>(),
                                             deserializer: ProtobufCoding<Spark_Connect_ReleaseExecuteResponse>(),
                                             options: options) { try $0.message }
-                return state.batches
             }
         }
-        return batches
     }
 
     /// Tells the server the session is over, so it frees what it cached for it. Best effort.
@@ -146,7 +173,6 @@ public struct SparkSession: Sendable {
     // MARK: Calls
 
     private struct Execution: Sendable {
-        var batches: [[UInt8]] = []
         var lastResponse: String?
         var complete = false
     }
@@ -178,7 +204,8 @@ public struct SparkSession: Sendable {
     }
 
     private func stream<Request: SwiftProtobuf.Message & Sendable>(_ client: GRPCClient<HTTP2ClientTransport.Posix>, method: String,
-                                                                   request: Request, into state: inout Execution) async throws {
+                                                                   request: Request, into state: inout Execution,
+                                                                   receive: @escaping @Sendable ([UInt8]) throws(SparkError) -> Void) async throws {
         var options = CallOptions.defaults
         options.timeout = timeout
         options.waitForReady = false
@@ -190,7 +217,7 @@ public struct SparkSession: Sendable {
             for try await message in response.messages {
                 if !message.responseID.isEmpty { state.lastResponse = message.responseID }
                 switch message.responseType {
-                case .arrowBatch(let batch): state.batches.append([UInt8](batch.data))
+                case .arrowBatch(let batch): try receive([UInt8](batch.data))
                 case .resultComplete: state.complete = true
                 default: break
                 }
@@ -262,4 +289,21 @@ public struct SparkSession: Sendable {
 /// semaphore is signalled, read once after.
 private final class Outcome<T: Sendable>: @unchecked Sendable {
     var value: Result<T, any Error>?
+}
+
+/// What the result stream's handler builds from the batches, handed back to the calling thread:
+/// the handler runs on the concurrency pool, one message after another.
+private final class Received<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func update<E: Error>(_ body: (inout Value) throws(E) -> Void) throws(E) {
+        lock.lock()
+        defer { lock.unlock() }
+        try body(&value)
+    }
+
+    func take() -> Value { lock.withLock { value } }
 }

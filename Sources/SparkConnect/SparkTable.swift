@@ -444,43 +444,9 @@ public final class SparkTable: RemoteTable, @unchecked Sendable {
             SELECT \(projections.joined(separator: ", ")) FROM (SELECT *, pmod(xxhash64(\(seedLiteral)L, \(all)), \(scale)) AS __mlgate_h FROM \(view)) \
             WHERE __mlgate_h < \(threshold) ORDER BY __mlgate_h
             """
-        let result = try query(sql, what: "sampling \(label)")
-        lock.withLock { lastSample = (result.rowCount, total) }
-        return (Self.table(result, source: label), total)
-    }
-
-    /// Arrow columns as a `Table`: numbers (NaN for missing), booleans as 0/1, text as
-    /// categorical codes in first-seen order, as the readers of files build them.
-    static func table(_ stream: ArrowStream, source: String) -> Table {
-        var columns: [Column] = []
-        for column in stream.columns {
-            switch column.values {
-            case .doubles, .integers:
-                let values = (0..<stream.rowCount).map { column.values.number($0) ?? .nan }
-                columns.append(Column(name: column.name, kind: .numeric, storage: .numeric(values), nullCount: values.lazy.filter(\.isNaN).count))
-            case .booleans(let flags):
-                let values = flags.map { $0.map { $0 ? 1.0 : 0.0 } ?? .nan }
-                columns.append(Column(name: column.name, kind: .boolean, storage: .numeric(values), nullCount: flags.lazy.filter { $0 == nil }.count))
-            case .strings(let texts):
-                var index: [String: Int32] = [:]
-                var levels: [String] = []
-                var codes = [Int32](repeating: -1, count: texts.count)
-                var nulls = 0
-                for (row, text) in texts.enumerated() {
-                    // Typed data: only a null is missing, as the Parquet reader has it.
-                    guard let text else { nulls += 1; continue }
-                    if let code = index[text] { codes[row] = code } else {
-                        let code = Int32(levels.count)
-                        index[text] = code
-                        levels.append(text)
-                        codes[row] = code
-                    }
-                }
-                columns.append(Column(name: column.name, kind: .categorical, storage: .categorical(codes: codes, levels: levels), nullCount: nulls))
-            case .lists:
-                continue
-            }
-        }
-        return Table(source: source, columns: columns, rowCount: stream.rowCount)
+        let sample: Table
+        do { sample = try session.sqlTable(sql, what: "sampling \(label)", source: label) } catch { throw .remote(source: label, reason: error.description) }
+        lock.withLock { lastSample = (sample.rowCount, total) }
+        return (sample, total)
     }
 }

@@ -78,4 +78,53 @@ import Testing
         #expect(joined.rowCount == 2 * one.rowCount)
         #expect(joined.column("text")?.values.text(4) == "north")
     }
+
+    /// A sample built batch by batch is the table the joined stream holds: numbers with NaN for
+    /// a null, booleans as 0/1, text coded in first-seen order across batches, lists left out.
+    @Test func batchesBuildOneTableAsTheyArrive() throws {
+        let one = try ArrowStream(decoding: try Self.stream("one-batch"))
+        let three = try ArrowStream(decoding: try Self.stream("three-batches"))
+        var builder = ArrowTableBuilder()
+        try builder.append(one)
+        try builder.append(three)
+        let table = builder.table(source: "sample")
+        let joined = try #require(try ArrowStream.joining([one, three]))
+        #expect(table.rowCount == joined.rowCount)
+        #expect(table.columnNames == joined.columns.map(\.name).filter { $0 != "q" })
+        for column in joined.columns where column.name != "q" {
+            let built = try #require(table.column(column.name))
+            var nulls = 0
+            for row in 0..<joined.rowCount {
+                switch column.values {
+                case .strings(let texts):
+                    let (codes, levels) = try #require(built.categorical)
+                    #expect((codes[row] < 0 ? nil : levels[Int(codes[row])]) == texts[row], "\(column.name) row \(row)")
+                    if texts[row] == nil { nulls += 1 }
+                default:
+                    let value = try #require(built.numericValues)[row]
+                    if let expected = column.values.number(row) { #expect(value == expected, "\(column.name) row \(row)") } else {
+                        #expect(value.isNaN)
+                        nulls += 1
+                    }
+                }
+            }
+            #expect(built.nullCount == nulls, "\(column.name)")
+        }
+        // "north" is the first value of both streams: one level, whichever batch it came in.
+        let levels = try #require(table.column("text")?.categorical).levels
+        #expect(levels.filter { $0 == "north" }.count == 1)
+        #expect(table.column("flag")?.kind == .boolean)
+    }
+
+    @Test func aBatchOfOtherColumnsOrTypesIsAnError() throws {
+        let one = try ArrowStream(decoding: try Self.stream("one-batch"))
+        var builder = ArrowTableBuilder()
+        try builder.append(one)
+        let renamed = ArrowStream(columns: one.columns.map { ArrowStream.Column(name: $0.name + "_", values: $0.values) }, rowCount: one.rowCount)
+        #expect(throws: ArrowError.self) { try builder.append(renamed) }
+        let retyped = ArrowStream(columns: one.columns.map { column in
+            ArrowStream.Column(name: column.name, values: column.name == "f64" ? .strings(Array(repeating: "x", count: one.rowCount)) : column.values)
+        }, rowCount: one.rowCount)
+        #expect(throws: ArrowError.self) { try builder.append(retyped) }
+    }
 }

@@ -12,6 +12,11 @@ public struct ArrowStream: Sendable {
     public struct Column: Sendable {
         public let name: String
         public let values: Values
+
+        public init(name: String, values: Values) {
+            self.name = name
+            self.values = values
+        }
     }
 
     public enum Values: Sendable {
