@@ -95,14 +95,36 @@ struct BaselineProfile: Sendable {
         let ignored = Set(inputs.ignored)
         let classificationTarget = inputs.task != .regression ? inputs.target : nil
         rows = train.rowCount
-        columns = Parallel.map(train.columns.count, jobs: jobs) { i in
-            Self.profile(train.columns[i], categoriesToo: train.columns[i].name == classificationTarget, interval: inputs.intervals[train.columns[i].name])
-        }
         let fingerprinted = train.columnNames.filter { !ignored.contains($0) }
-        duplicates = DuplicatesCheck.duplicates(.memory(train), columns: fingerprinted).count
-        leaked = holdout.map { holdout in
-            (LeakageCheck.leaked(train: .memory(train), holdout: .memory(holdout), ignored: ignored).count, holdout.rowCount)
+        // Row fingerprints (duplicates, and holdout rows in train) hash and sort every row on one
+        // thread each: they go first, and the columns' profiles fill the other cores meanwhile.
+        enum Part: Sendable {
+            case duplicates(Int)
+            case leaked((count: Int, rows: Int)?)
+            case column(ColumnProfile)
         }
+        let parts = Parallel.map(2 + train.columns.count, jobs: jobs) { i -> Part in
+            switch i {
+            case 0: return .duplicates(DuplicatesCheck.duplicates(.memory(train), columns: fingerprinted).count)
+            case 1: return .leaked(holdout.map { holdout in
+                (LeakageCheck.leaked(train: .memory(train), holdout: .memory(holdout), ignored: ignored).count, holdout.rowCount)
+            })
+            default:
+                let column = train.columns[i - 2]
+                return .column(Self.profile(column, categoriesToo: column.name == classificationTarget, interval: inputs.intervals[column.name]))
+            }
+        }
+        var duplicates = 0, leaked: (count: Int, rows: Int)?, columns: [ColumnProfile] = []
+        for part in parts {
+            switch part {
+            case .duplicates(let count): duplicates = count
+            case .leaked(let found): leaked = found
+            case .column(let profile): columns.append(profile)
+            }
+        }
+        self.duplicates = duplicates
+        self.leaked = leaked
+        self.columns = columns
     }
 
     private static func profile(_ column: Column, categoriesToo: Bool, interval: StreamingProfiler.Interval?) -> ColumnProfile {

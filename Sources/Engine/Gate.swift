@@ -117,7 +117,7 @@ public struct Gate: Sendable {
         let deferBaseline = !selected.contains { $0.readsBaselineData(probe) }
         let failures = FirstError<GateError>()
         let snapshots = Handoff((head, baselineData))
-        let loaded: [Result<Side, GateError>] = Parallel.map(2, jobs: 2) { index in
+        let load: @Sendable (Int) -> Result<Side, GateError> = { index in
             Result { () throws(GateError) in
                 index == 0
                     ? try loadSide(.head, snapshot: snapshots.value.0, configuration: headConfiguration, naming: naming.head, reading: reading, progress: progress)
@@ -125,6 +125,12 @@ public struct Gate: Sendable {
                                    reading: reading, deferred: deferBaseline, failures: failures, progress: progress)
             }
         }
+        // Side by side (each side's parsing on every core: see `sideBySide`), unless the
+        // baseline's files are left for the cache.
+        let loaded: [Result<Side, GateError>] = deferBaseline ? [load(0), load(1)] : {
+            let (baseline, head) = Parallel.sideBySide({ load(1) }, { load(0) })
+            return [head, baseline]
+        }()
         var headSide = try loaded[0].get(), baselineSide = try loaded[1].get()
         // Spark sources: opened now, on the trusted server; models get a seeded sample of each.
         if let (session, version) = try SparkSources.session(head: headConfig.configuration, baseline: baselineConfig?.configuration,

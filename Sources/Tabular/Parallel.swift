@@ -18,6 +18,41 @@ public enum Parallel {
         }
         return slots.values()
     }
+
+    /// Runs `first` on a thread of its own and `second` on the calling thread, and returns both
+    /// results. Not as a two-item `map`: GCD gives a parallel loop nested in another its share
+    /// of the cores, so each side's own parallel work (parsing a file in chunks) would run on
+    /// one core, and a side that finished early would leave its core idle. From two plain
+    /// threads, each side's loops may use every core, and the kernel shares them while both run.
+    public static func sideBySide<A: Sendable, B: Sendable>(_ first: @escaping @Sendable () -> A, _ second: () -> B) -> (A, B) {
+        let slot = ResultSlots<A>(count: 1)
+        let box = Unmanaged.passRetained(ThreadBody { slot.set(0, first()) })
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        // Parsing recurses little, but a default secondary stack can be small: ask for 8 MiB.
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, &attributes, { raw in
+            let body = Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue()
+            body.run()
+            return nil
+        }, box.toOpaque())
+        guard started == 0 else {
+            // No thread to be had: one after the other, on this one.
+            box.takeRetainedValue().run()
+            return (slot.values()[0], second())
+        }
+        let b = second()
+        pthread_join(thread, nil)
+        return (slot.values()[0], b)
+    }
+}
+
+/// A closure handed to a new thread.
+private final class ThreadBody: @unchecked Sendable {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
 
 /// One slot per index, each written by exactly one worker.
