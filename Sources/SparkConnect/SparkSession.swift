@@ -11,7 +11,7 @@ import Tabular
 /// `timeout`, never a hang. Executions are reattachable: when a long result's stream breaks
 /// (a proxy's idle limit, a server restarting its handler), the client asks for the rest from
 /// the last response it holds instead of running the query again. The engine is synchronous,
-/// so each call runs on the Swift concurrency pool while the calling thread waits for it.
+/// so each call runs on a queue of its own while the calling thread waits for it.
 public struct SparkSession: Sendable {
     public let remote: SparkRemote
     public let sessionID: String
@@ -241,12 +241,12 @@ public struct SparkSession: Sendable {
         }
     }
 
-    /// Runs `body` on the concurrency pool and waits for it on this thread, mapping gRPC's
-    /// errors to what a user can act on.
+    /// Runs `body` on a queue of its own (see `QueueExecutor`) and waits for it on this thread,
+    /// mapping gRPC's errors to what a user can act on.
     private func blocking<T: Sendable>(what: String, timeout: Duration, _ body: @escaping @Sendable () async throws -> T) throws(SparkError) -> T {
         let outcome = Outcome<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        Task.detached(executorPreference: QueueExecutor(label: "mlgate.spark-connect")) {
             do { outcome.value = .success(try await body()) } catch { outcome.value = .failure(error) }
             done.signal()
         }
@@ -292,7 +292,7 @@ private final class Outcome<T: Sendable>: @unchecked Sendable {
 }
 
 /// What the result stream's handler builds from the batches, handed back to the calling thread:
-/// the handler runs on the concurrency pool, one message after another.
+/// the handler runs on the call's queue, one message after another.
 private final class Received<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 @testable import SparkConnect
@@ -33,21 +34,65 @@ import Testing
         }
     }
 
-    /// `checkVersion` against a server answering as `version`, run off the concurrency pool (it
-    /// blocks its thread while the call runs on the pool, where this server runs too).
-    static func check(against version: String?) async throws -> Result<String, SparkError> {
-        let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
-        return try await withGRPCServer(transport: transport, services: [AnalyzeOnly(version: version)]) { server in
-            guard let port = try await transport.listeningAddress.ipv4?.port else { throw SparkError.result("the test server has no port") }
-            let session = SparkSession(remote: try SparkRemote(parsing: "sc://127.0.0.1:\(port)"), timeout: .seconds(10))
-            let result = await withCheckedContinuation { (done: CheckedContinuation<Result<String, SparkError>, Never>) in
-                DispatchQueue.global().async {
-                    done.resume(returning: Result { () throws(SparkError) in try session.checkVersion() })
+    /// `checkVersion` against a server answering as `version`, asked from a dispatch thread (it
+    /// blocks the thread it runs on, as the synchronous engine does). The server runs on a queue
+    /// of its own, so it answers whatever the concurrency pool is doing; `whilePoolIsBusy` runs
+    /// first, on the asking thread.
+    static func check(against version: String?, whilePoolIsBusy: @escaping @Sendable () -> Void = {},
+                      then: @escaping @Sendable () -> Void = {}) async throws -> Result<String, SparkError> {
+        try await withTaskExecutorPreference(QueueExecutor(label: "mlgate.test-server")) {
+            let transport = HTTP2ServerTransport.Posix(address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
+            return try await withGRPCServer(transport: transport, services: [AnalyzeOnly(version: version)]) { server in
+                guard let port = try await transport.listeningAddress.ipv4?.port else { throw SparkError.result("the test server has no port") }
+                let session = SparkSession(remote: try SparkRemote(parsing: "sc://127.0.0.1:\(port)"), timeout: .seconds(10))
+                let result = await withCheckedContinuation { (done: CheckedContinuation<Result<String, SparkError>, Never>) in
+                    DispatchQueue.global().async {
+                        whilePoolIsBusy()
+                        let result = Result { () throws(SparkError) in try session.checkVersion() }
+                        then()
+                        done.resume(returning: result)
+                    }
                 }
+                server.beginGracefulShutdown()
+                return result
             }
-            server.beginGracefulShutdown()
-            return result
         }
+    }
+
+    /// The failure CI met: a test process's pool threads all waiting on synchronous Spark
+    /// calls, so the calls they waited for, which needed the pool to run, never ran. Here every
+    /// pool thread waits while the call is made; it must be answered before a watchdog frees
+    /// the pool (which keeps this test from hanging when it fails).
+    @Test func aCallIsAnsweredWhileEveryPoolThreadWaits() async throws {
+        let width = ProcessInfo.processInfo.activeProcessorCount
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let answered = DispatchSemaphore(value: 0)
+        let watchdogFreedThePool = Flag()
+        for _ in 0..<width {
+            Task.detached {
+                started.signal()
+                release.wait()
+            }
+        }
+        let result = try await Self.check(against: "4.0.1", whilePoolIsBusy: {
+            // Other suites may hold pool threads for a while; the blockers start when they can.
+            for _ in 0..<width { _ = started.wait(timeout: .now() + 120) }
+            DispatchQueue.global().async {
+                if answered.wait(timeout: .now() + 20) == .timedOut { watchdogFreedThePool.set() }
+                for _ in 0..<width { release.signal() }
+            }
+        }, then: { answered.signal() })
+        #expect(!watchdogFreedThePool.isSet, "the call was not answered while the pool was busy")
+        #expect((try? result.get()) == "4.0.1", "\(result)")
+    }
+
+    /// Set once, from any thread.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 
     @Test(arguments: ["3.5.0", "3.5.3", "4.0.1", "4.1.0-preview2"])
