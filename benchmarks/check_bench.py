@@ -21,9 +21,10 @@ in its own process:
   (100 trees, 31 leaves, 255 bins, learning rate 0.1) and scoring head's holdout with both
   (AUC, accuracy, F1, log loss with scikit-learn).
 
-Every lane, mlgate's and each peer's, runs --repeat times (3) within a run and is timed by its
-median: one sample of a 12-second polars lane varied by 40% between runs on this machine.
-Prints wall times, ratios (mlgate / peer: below 1 means mlgate is faster), peak memory, where
+A run is --repeat (3) rounds, each timing every peer lane once and then every mlgate lane once;
+a ratio (mlgate / peer: below 1 means mlgate is faster) is the median of the rounds' own ratios,
+so that a slow spell on a shared host (the same lane varied by 40% within minutes here) counts
+on both sides of the ratio it falls in. Prints median wall times, the ratios, peak memory, where
 mlgate's time went (from its `-v` log) and whether the issue's targets are met. Cached and
 uncached reports are compared apart from durations.
 """
@@ -264,44 +265,47 @@ def main():
     print(f"{a.rows:,} rows x 25 columns (train) and {a.holdout_rows:,} (holdout) at each side, {size:.0f} MB of CSV in git; "
           f"{a.jobs} threads")
     met_every_run = True
+    lanes = ("polars", "pandas", "pandas + LightGBM")
+    selections = ("data-validation", "model-evaluation", "all")
     for run in range(a.runs):
-        peers = {}
-        for lane in ("polars", "pandas", "pandas + LightGBM"):
-            walls, peaks = [], []
-            for _ in range(a.repeat):
+        # Rounds: every peer lane once, then every mlgate lane once, --repeat times. A ratio is
+        # the median of each round's own ratio, so that a slow minute on a shared host (one
+        # lane's repetitions varied by 40% here) weighs on both sides of it.
+        peer_runs = {lane: [] for lane in lanes}
+        our_runs = {(only, state): [] for only in selections for state in ("cold", "warm")}
+        for _ in range(a.repeat):
+            for lane in lanes:
                 wall, peak, status, out = timed([sys.executable, __file__, "--child", lane, *files, str(a.jobs)], env=env)
                 if status != 0:
                     sys.exit(f"the {lane} lane failed")
-                walls.append(wall)
-                peaks.append(peak)
-            peers[lane] = (median(walls), max(peaks), json.loads(out), walls)
-
-        ours = {}
-        for only in ("data-validation", "model-evaluation", "all"):
-            cache = tempfile.mkdtemp(prefix="mlgate-cache-", dir=work)
-            selection = [] if only == "all" else ["--only", only]
-            runs = {"cold": [], "warm": []}
-            for _ in range(a.repeat):
-                # Each repetition starts from an empty cache: cold on PR 1, then warm on PR 2.
+                peer_runs[lane].append((wall, peak, out))
+            for only in selections:
+                selection = [] if only == "all" else ["--only", only]
+                # Each round starts from an empty cache: cold on PR 1, then warm on PR 2.
                 cache = tempfile.mkdtemp(prefix="mlgate-cache-", dir=work)
                 for state, repo in (("cold", pr1), ("warm", pr2)):
-                    log = os.path.join(work, f"{only}-{state}-{len(runs[state])}.log")
+                    log = os.path.join(work, f"{only}-{state}-{len(our_runs[(only, state)])}.log")
                     report = os.path.join(work, f"{only}-{state}.json")
                     command = [mlgate, "check", "--base", "origin/main", "--jobs", str(a.jobs), "-v", "--json", report, *selection]
                     wall, peak, status, _ = timed(command, cwd=repo, env=dict(os.environ, XDG_CACHE_HOME=cache), log=log)
                     if status not in (0, 1):
                         sys.exit(f"mlgate check {' '.join(selection)} exited {status}; see {log}")
-                    runs[state].append((wall, peak, log, report))
+                    our_runs[(only, state)].append((wall, peak, log, report))
                 shutil.rmtree(cache, ignore_errors=True)
-            for state, timings in runs.items():
-                # The median repetition's own breakdown, so the parts add up to the time shown.
-                wall, peak, log, report = sorted(timings)[len(timings) // 2]
-                ours[(only, state)] = (wall, max(t[1] for t in timings), breakdown(log), report, [t[0] for t in timings])
+
+        peers = {lane: (median(t[0] for t in runs), max(t[1] for t in runs), json.loads(runs[-1][2]), [t[0] for t in runs])
+                 for lane, runs in peer_runs.items()}
+        ours = {}
+        for (only, state), timings in our_runs.items():
+            # The median repetition's own breakdown, so the parts add up to the time shown.
+            wall, peak, log, report = sorted(timings)[len(timings) // 2]
+            ours[(only, state)] = (wall, max(t[1] for t in timings), breakdown(log), report, [t[0] for t in timings])
+        for only in selections:
             # The warm run's report must be the uncached one's: run PR 2 again without the cache.
+            selection = [] if only == "all" else ["--only", only]
             uncached = os.path.join(work, f"{only}-uncached.json")
             timed([mlgate, "check", "--base", "origin/main", "--jobs", str(a.jobs), "--no-cache", "--json", uncached, *selection], cwd=pr2)
-            same = stripped(json.load(open(uncached))) == stripped(json.load(open(ours[(only, "warm")][3])))
-            ours[(only, "same")] = same
+            ours[(only, "same")] = stripped(json.load(open(uncached))) == stripped(json.load(open(ours[(only, "warm")][3])))
 
         print(f"\nrun {run + 1}")
         print(f"{'work (median of ' + str(a.repeat) + ')':58} {'wall s':>7} {'peak MB':>8}   each")
@@ -320,12 +324,13 @@ def main():
                             ("all", ("pandas + LightGBM",))):
             for lane in lanes:
                 for state in ("cold", "warm"):
-                    ratio = ours[(only, state)][0] / peers[lane][0]
+                    rounds = [ours_wall / peer_wall for ours_wall, peer_wall in zip(ours[(only, state)][4], peers[lane][3])]
+                    ratio = median(rounds)
                     target = TARGETS.get((only, lane, state))
                     verdict = "" if target is None else (f"  target ≤ {target}: " + ("met" if ratio <= target else "NOT met"))
                     if target is not None and ratio > target:
                         met_every_run = False
-                    print(f"  {only:17} {state} / {lane:18} {ratio:5.2f}x{verdict}")
+                    print(f"  {only:17} {state} / {lane:18} {ratio:5.2f}x{verdict}   rounds: " + " ".join(f"{r:.2f}" for r in rounds))
         lgbm = peers["pandas + LightGBM"][2]
         print(f"\nLightGBM AUC: baseline {lgbm['baseline']['auc']:.4f}, candidate {lgbm['candidate']['auc']:.4f}; "
               f"polars found drift in {', '.join(peers['polars'][2]['drifted'])}")
