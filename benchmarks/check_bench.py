@@ -265,16 +265,16 @@ def main():
     print(f"{a.rows:,} rows x 25 columns (train) and {a.holdout_rows:,} (holdout) at each side, {size:.0f} MB of CSV in git; "
           f"{a.jobs} threads")
     met_every_run = True
-    lanes = ("polars", "pandas", "pandas + LightGBM")
+    peer_lanes = ("polars", "pandas", "pandas + LightGBM")
     selections = ("data-validation", "model-evaluation", "all")
     for run in range(a.runs):
         # Rounds: every peer lane once, then every mlgate lane once, --repeat times. A ratio is
         # the median of each round's own ratio, so that a slow minute on a shared host (one
         # lane's repetitions varied by 40% here) weighs on both sides of it.
-        peer_runs = {lane: [] for lane in lanes}
+        peer_runs = {lane: [] for lane in peer_lanes}
         our_runs = {(only, state): [] for only in selections for state in ("cold", "warm")}
         for _ in range(a.repeat):
-            for lane in lanes:
+            for lane in peer_lanes:
                 wall, peak, status, out = timed([sys.executable, __file__, "--child", lane, *files, str(a.jobs)], env=env)
                 if status != 0:
                     sys.exit(f"the {lane} lane failed")
