@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 
+from lanes import PeakMemory
 from data_bench import drift   # PSI on the baseline's deciles, KS and chi-square with scipy, as data_bench times them
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -189,10 +190,12 @@ def timed(command, cwd=None, env=None, log=None):
     start = time.perf_counter()
     err = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=err)
+    memory = PeakMemory(proc.pid)
     out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = memory.peak_mb()
+    _, status, _ = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss / 1024, status >> 8, out
+    return wall, peak, status >> 8, out
 
 
 def breakdown(log):

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import time
 
+from lanes import PeakMemory
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 WORK = "/tmp/mlgate-bench/explain"
@@ -80,10 +82,10 @@ def run(repo, only):
     start = time.time()
     with open(os.path.join(WORK, "log.txt"), "w") as err:
         process = subprocess.Popen(args, cwd=repo, stderr=err, stdout=subprocess.DEVNULL)
-        # This child's own peak, not the largest of every child so far.
-        _, _, usage = os.wait4(process.pid, 0)
+        memory = PeakMemory(process.pid)
+        peak = memory.peak_mb()
+        os.wait4(process.pid, 0)
     wall = time.time() - start
-    peak = usage.ru_maxrss / 1024
     log = open(os.path.join(WORK, "log.txt")).read()
     times = {m.group(1): float(m.group(2)) for m in re.finditer(r"^([\w-]+): \d+ checks in ([\d.]+) s", log, re.M)}
     sections = re.findall(r"^explain: ([a-z ,]+) in ([\d.]+) s", log, re.M)

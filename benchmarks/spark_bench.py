@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
@@ -31,6 +30,7 @@ import pyarrow.parquet as pq
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from generate import table  # noqa: E402
+from lanes import PeakMemory  # noqa: E402
 
 CONFIG = """version: 1
 task: binary
@@ -112,39 +112,21 @@ def repository(path, base_entry, head_entry, files=None):
 
 
 def timed(command, cwd, env):
-    """Wall seconds, the child's own peak RSS (MB), its RSS when Spark had answered every
-    statistic (before target leakage's sample), the exit status and stderr.
-
-    The peak is the child's VmHWM, polled: wait4's ru_maxrss is not the child's own, since a
-    child spawned by vfork records this script's high-water mark at exec (after generating 3M
-    rows, 800 MB), which then stood as every run's peak."""
+    """Wall seconds, the child's own peak RSS (MB, `PeakMemory`), its RSS when Spark had
+    answered every statistic (before target leakage's sample), the exit status and stderr."""
     start = time.time()
     child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    rss, hwm, at_statistics, lines = [0], [0], [None], []
-
-    def poll():
-        while True:
-            try:
-                with open(f"/proc/{child.pid}/status") as f:
-                    fields = {l.split(":")[0]: int(l.split()[1]) for l in f if l.startswith(("VmRSS:", "VmHWM:"))}
-                rss[0] = max(rss[0], fields["VmRSS"])
-                hwm[0] = max(hwm[0], fields["VmHWM"])
-            except (OSError, KeyError, ValueError, IndexError):
-                return
-            time.sleep(0.02)
-
-    watcher = threading.Thread(target=poll, daemon=True)
-    watcher.start()
+    memory, at_statistics, lines = PeakMemory(child.pid), [None], []
     for line in child.stderr:
         lines.append(line)
         if "drift of" in line and "Spark" in line and at_statistics[0] is None:
-            at_statistics[0] = rss[0]
-    watcher.join()  # the child exited or was reaped: its last high-water mark is read
+            at_statistics[0] = memory.rss_kb
+    peak = memory.peak_mb()
     _, status, _ = os.wait4(child.pid, 0)
     wall = time.time() - start
     code = os.waitstatus_to_exitcode(status)
     statistics = at_statistics[0] / 1024 if at_statistics[0] else float("nan")
-    return wall, hwm[0] / 1024, statistics, code, "".join(lines)
+    return wall, peak, statistics, code, "".join(lines)
 
 
 def main():
