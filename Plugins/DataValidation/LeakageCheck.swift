@@ -38,13 +38,10 @@ struct LeakageCheck {
         let columns = train.columnNames.filter { !ignored.contains($0) && holdout.column($0) != nil }
         // Counted in the engine when the plugin's input was made.
         if case .remote(let set) = holdout, let found = set.foundInTrain { return (found, [], columns.count) }
-        var trainRows = train.rowHashes(columns)
-        RadixSort.sort(&trainRows)
+        let found = FingerprintMembership.found(holdout.rowHashes(columns), in: train.rowHashes(columns))
         var count = 0
         var lines: [Int] = []
-        for (row, hash) in holdout.rowHashes(columns).enumerated() {
-            let i = DuplicatesCheck.lowerBound(hash, in: trainRows)
-            guard i < trainRows.count, trainRows[i] == hash else { continue }
+        for row in found.indices where found[row] {
             count += 1
             if lines.count < 5 { lines.append(row + 2) }
         }

@@ -34,10 +34,10 @@ struct EvaluationRows {
             let keys = split.rowKeys(holdout, role: .head)
             for (name, trainedKeys, role) in [("trained_by_baseline", baselineTrainKeys, ContentSplit.Role.baseline),
                                               ("trained_by_candidate", headTrainKeys, .head)] {
-                guard var trained = trainedKeys else { continue }
-                trained.sort()
+                guard let trainedKeys else { continue }
+                let found = FingerprintMembership.found(keys, in: trainedKeys)
                 var count = 0
-                for (row, key) in keys.enumerated() where Self.contains(trained, key) {
+                for row in found.indices where found[row] {
                     if keep[row] { count += 1 }
                     keep[row] = false
                 }
@@ -89,14 +89,5 @@ struct EvaluationRows {
         var counts = [Int](repeating: 0, count: levels.count)
         for code in codes where code >= 0 { counts[Int(code)] += 1 }
         return Set(levels.indices.filter { counts[$0] >= minimum }.map { levels[$0] })
-    }
-
-    private static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < key { low = mid + 1 } else { high = mid }
-        }
-        return low < sorted.count && sorted[low] == key
     }
 }

@@ -143,3 +143,25 @@ import Testing
         return [UInt8](data)
     }
 }
+
+/// Holdout fingerprints found among training fingerprints, against a plain `Set`.
+@Suite struct FingerprintMembershipTests {
+    @Test func agreesWithASetOnRealisticAndAdversarialKeys() {
+        var state: UInt64 = 11
+        func next() -> UInt64 { state = Mixing.mix64(state); return state }
+        let train = (0..<20_000).map { _ in next() }
+        // A quarter of the probes are training rows (some twice), the rest are new; zero and
+        // keys that share their table slot (identical high bits after the multiply) are among them.
+        var probes = (0..<5_000).map { i in i % 4 == 0 ? train[Int(next() % 20_000)] : next() }
+        probes += [0, 0, train[7], train[7], 1 << 63, (1 << 63) | 1, (1 << 63) | 2]
+        let keys = train + [0, (1 << 63) | 2]
+        let expected = probes.map(Set(keys).contains)
+        #expect(FingerprintMembership.found(probes, in: keys) == expected)
+        #expect(expected.filter { $0 }.count > 1_000)
+    }
+
+    @Test func emptySidesFindNothing() {
+        #expect(FingerprintMembership.found([], in: [1, 2]) == [])
+        #expect(FingerprintMembership.found([1, 2], in: []) == [false, false])
+    }
+}
