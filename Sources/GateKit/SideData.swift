@@ -6,9 +6,14 @@ import Foundation
 /// it needs of main's side in the cache (a data profile, a model), a run reads and parses head
 /// alone. A file is read once, whichever thread asks first; the others wait for it.
 public final class SideData: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Guards the three fields below; readers of a file being read wait on it.
+    private let condition = NSCondition()
     private var loaded: [String: Table]
     private var pending: [String]
+    /// Files a thread is reading now, outside `condition`: a file already read is handed out
+    /// meanwhile. The reads themselves take `readLock`, one at a time, as the side's snapshot wants.
+    private var reading: Set<String> = []
+    private let readLock = NSLock()
     private let read: @Sendable (String) -> Table?
 
     /// Files already parsed.
@@ -27,30 +32,50 @@ public final class SideData: @unchecked Sendable {
     }
 
     public func table(_ key: String) -> Table? {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
+        while reading.contains(key) { condition.wait() }
         if let index = pending.firstIndex(of: key) {
             pending.remove(at: index)
-            if let table = read(key) { loaded[key] = table }
+            reading.insert(key)
+            condition.unlock()
+            readLock.lock()
+            let table = read(key)
+            readLock.unlock()
+            condition.lock()
+            reading.remove(key)
+            if let table { loaded[key] = table }
+            condition.broadcast()
         }
         return loaded[key]
     }
 
+    /// Starts reading `key` on a thread of its own if it is still to be read, for a caller that
+    /// will need it after a long computation (a model's fit): inflating and parsing then fill
+    /// the moments that computation leaves a core idle. Whoever asks for it waits for that read.
+    public func prefetch(_ key: String) {
+        condition.lock()
+        let wanted = pending.contains(key)
+        condition.unlock()
+        guard wanted else { return }
+        Thread.detachNewThread { [self] in _ = table(key) }
+    }
+
     /// Every file, each read if it was not yet.
     public var all: [String: Table] {
-        lock.lock()
-        let keys = pending
-        lock.unlock()
+        condition.lock()
+        let keys = pending + reading
+        condition.unlock()
         for key in keys { _ = table(key) }
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return loaded
     }
 
     /// Whether `key` was read (or given) already: for logs and tests, never for results.
     public func isRead(_ key: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return !pending.contains(key)
+        condition.lock()
+        defer { condition.unlock() }
+        return !pending.contains(key) && !reading.contains(key)
     }
 }
