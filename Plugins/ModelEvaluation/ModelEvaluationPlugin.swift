@@ -73,18 +73,29 @@ struct Evaluation {
         let kind = context.head.configuration?.task ?? .binary
         let primary = WeightedMetrics.Name(rawValue: policy.primary ?? ModelEvaluationPlugin.defaults(kind).primary) ?? .accuracy
         run = try ModelRun.shared(context)
-        notes = Self.notes(run, primary: primary, jobs: context.jobs)
+        notes = Self.notes(run, primary: primary, jobs: context.jobs, cache: context.cache, log: context.log)
     }
 
     /// The run's notes, with both models' primary metric on the baseline's own holdout (before
-    /// the mode), for a reviewer's comparison.
-    static func notes(_ run: ModelRun, primary: WeightedMetrics.Name, jobs: Int) -> [(String, JSONValue)] {
+    /// the mode), for a reviewer's comparison. The baseline model's is kept in the cache: the
+    /// next PR against the same main scores only the candidate there.
+    static func notes(_ run: ModelRun, primary: WeightedMetrics.Name, jobs: Int, cache: (any ArtifactCache)?,
+                      log: (String) -> Void) -> [(String, JSONValue)] {
         guard let baseHoldout = run.baselineHoldout, let baseTask = run.baselineTask, let baseModel = run.baselineModel,
               let candidate = run.candidateModel, let view = run.baselineView else { return run.notes }
         let asHead = baseHoldout.renamingColumns(Dictionary(view.mapped.map { ($0.old, $0.new) }, uniquingKeysWith: { a, _ in a }))
         var onBase: [(String, JSONValue)] = [("metric", .string(primary.rawValue))]
-        onBase.append(("baseline_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
-                                                               classes: baseTask.classes).sample(primary)?.value(primary))))
+        let key = run.baselineOnOwnHoldoutKey.map { CacheKey.digest([$0, "primary metric", primary.rawValue].joined(separator: "\u{0}")) }
+        let baselineValue: Double?
+        if let key, let bytes = cache?.load(key), bytes.count == 8 {
+            baselineValue = Double(bitPattern: bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+            log("model-evaluation: the baseline model's \(primary.rawValue) on its own holdout reused from the cache")
+        } else {
+            baselineValue = ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
+                                          classes: baseTask.classes).sample(primary)?.value(primary)
+            if let key, let baselineValue { cache?.store(key, withUnsafeBytes(of: baselineValue.bitPattern.littleEndian) { Array($0) }) }
+        }
+        onBase.append(("baseline_model", .number(baselineValue)))
         if run.task.features.allSatisfy({ asHead.column($0) != nil }) {
             onBase.append(("candidate_model", .number(ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: candidate.scores(asHead, jobs: jobs),
                                                                     classes: run.task.classes).sample(primary)?.value(primary))))

@@ -37,6 +37,10 @@ public struct ModelRun: Sendable {
     /// for comparing both models there too; nil without a baseline model.
     public let baselineHoldout: Table?
     public let baselineTask: LearningTask?
+    /// Names the baseline model and its own holdout file by content (the model's cache key and
+    /// the file's blob), for caching what depends on those two alone; nil when either is not
+    /// content-addressed (no cache key, a held-out share of the training file, a sampled file).
+    public let baselineOnOwnHoldoutKey: String?
 
     /// The run's models, trained and scored once for every plugin that asks.
     public static func shared(_ context: PluginContext) throws(ModelError) -> ModelRun {
@@ -78,6 +82,7 @@ public struct ModelRun: Sendable {
             incomparable = nil
             baselineHoldout = nil
             baselineTask = nil
+            baselineOnOwnHoldoutKey = nil
         } else {
             let trained = try Self.trained(context: context, config: config, task: task, headTrain: headTrain)
             holdout = trained.holdout
@@ -90,6 +95,7 @@ public struct ModelRun: Sendable {
             incomparable = trained.view?.incomparable
             baselineHoldout = trained.baselineHoldout
             baselineTask = trained.baselineTask
+            baselineOnOwnHoldoutKey = trained.baselineOnOwnHoldoutKey
             notes += trained.notes
             notes.append(("mode", .string("trained \(config.model.kind.rawValue)")))
         }
@@ -108,6 +114,7 @@ public struct ModelRun: Sendable {
         var view: BaselineView?
         var baselineHoldout: Table?
         var baselineTask: LearningTask?
+        var baselineOnOwnHoldoutKey: String?
         var notes: [(String, JSONValue)] = []
     }
 
@@ -171,6 +178,9 @@ public struct ModelRun: Sendable {
             context.log("model: \(rows.summary)")
         }
 
+        // The baseline's holdout is wanted after the fits (`baselineHoldout`); when the cache
+        // left it unread, it is read during them, in what the fit leaves of the cores.
+        if baseTask != nil { context.baseline.data.prefetch("holdout") }
         let timed = SectionTimer("model", log: context.log)
         let spec = sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
         let (model, _) = try timed({ () throws(ModelError) in
@@ -195,13 +205,21 @@ public struct ModelRun: Sendable {
         if let baseTask, let baseTrainKeys, let view, baseTable != nil || cachedBaseline != nil {
             let baseRows = baseTrain?.rowCount ?? digest?.rows ?? 0
             let baseSpec = sampled(baseConfig.model, rows: baseRows, features: baseTask.features.count, memory: context.memory)
+            let baseSplitRule = baseSplit ? split.description : "holdout file"
             let (baseModel, _) = try timed({ () throws(ModelError) -> (model: TrainedModel, cached: Bool) in
                 if let cachedBaseline { return (model: cachedBaseline.model, cached: true) }
                 return try TrainedModel.cached(baseTask, on: baseTrain!, rowKeys: baseTrainKeys, dataHash: context.baseline.contentHashes["train"],
-                                               split: baseSplit ? split.description : "holdout file", spec: baseSpec, seed: seed, jobs: jobs,
+                                               split: baseSplitRule, spec: baseSpec, seed: seed, jobs: jobs,
                                                cache: context.cache, progress: progress("baseline", rows: baseRows, spec: baseSpec, context: context))
             }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseRows) rows" })
             result.baselineModel = baseModel
+            let modelKey = cachedBaseline?.key ?? context.baseline.contentHashes["train"].map { dataHash in
+                TrainedModel.cacheKey(baseTask, kinds: baseTask.features.map { baseTrain!.column($0)?.kind }, targetKind: baseTrain!.column(baseTask.target)?.kind,
+                                      dataHash: dataHash, split: baseSplitRule, spec: baseSpec, seed: seed)
+            }
+            if let modelKey, let holdoutHash = context.baseline.contentHashes["holdout"], context.baseline.streamed.isEmpty {
+                result.baselineOnOwnHoldoutKey = CacheKey.digest([modelKey, holdoutHash].joined(separator: "\u{0}"))
+            }
             if let why = view.incomparable {
                 notes.append(("baseline_model", .string("not comparable: \(why)")))
             } else {
@@ -240,7 +258,7 @@ public struct ModelRun: Sendable {
     /// found in the values), the split hashes the key columns the digest did, and the model the
     /// digest's task and types name is cached. Nil otherwise: the file is read.
     private static func cachedBaseline(context: PluginContext, configuration: Configuration, task: LearningTask,
-                                       headTrain: Table) -> (digest: BaselineDigest, model: TrainedModel)? {
+                                       headTrain: Table) -> (digest: BaselineDigest, model: TrainedModel, key: String)? {
         guard let key = digestKey(context: context, configuration: configuration), let cache = context.cache,
               let trainHash = context.baseline.contentHashes["train"], let bytes = cache.load(key),
               let digest = BaselineDigest(decoding: bytes) else { return nil }
@@ -256,7 +274,7 @@ public struct ModelRun: Sendable {
         } else if keys.map(\.baseline) != digest.keyColumns {
             why = "head's features changed the split's key columns"
         } else if let model = TrainedModel.load(modelKey, from: cache) {
-            return (digest, model)
+            return (digest, model, modelKey)
         } else {
             why = "its model is not cached"
         }

@@ -24,9 +24,13 @@ import Testing
         let first = try MLGateBinary.run(["check", "--json", temp.child("1.json")], in: built.path, environment: cache)
         #expect(first.status == 1 && first.stderr.contains("baseline model trained"), "\(first.stderr)")
         let entries = try FileManager.default.contentsOfDirectory(atPath: temp.child("xdg/mlgate")).filter { $0.hasSuffix(".entry") }
-        #expect(entries.count == 4)   // the baseline model, the candidate model, the baseline's data profile and its digest
-        let second = try MLGateBinary.run(["check", "--json", temp.child("2.json")], in: built.path, environment: cache)
+        // The baseline model, the candidate model, the baseline's data profile and its digest, and
+        // the baseline model's primary metric on its own holdout file.
+        #expect(entries.count == 5)
+        #expect(!first.stderr.contains("on its own holdout reused"))
+        let second = try MLGateBinary.run(["check", "-v", "--json", temp.child("2.json")], in: built.path, environment: cache)
         #expect(second.status == 1 && second.stderr.contains("baseline model reused from the cache"))
+        #expect(second.stderr.contains("model-evaluation: the baseline model's auc on its own holdout reused from the cache"), "\(second.stderr)")
         #expect(try withoutDurations(temp.child("1.json")) == withoutDurations(temp.child("2.json")))
         let fresh = try MLGateBinary.run(["check", "--no-cache", "--json", temp.child("3.json")], in: built.path, environment: cache)
         #expect(fresh.stderr.contains("baseline model trained") && fresh.stdout.isEmpty)
