@@ -116,6 +116,7 @@ if arguments.count >= 2, arguments[0] == "train" {
     let labels = { (t: Table) in t.column("label")!.numericValues!.map { $0 == 1 } }
     clock = ContinuousClock.now
     let scores: [Double]
+    var gbdt: GradientBoostedTrees?
     if option("--model") == "logistic" {
         let model = try! LogisticRegression(fitting: train, features: features, labels: labels(train), c: 1, jobs: jobs)
         scores = model.predictProbabilities(test)
@@ -128,11 +129,21 @@ if arguments.count >= 2, arguments[0] == "train" {
         parameters.seed = 1
         let model = try! GradientBoostedTrees(fitting: train, features: features, targets: .binary(labels(train)), parameters: parameters, jobs: jobs)
         scores = model.predict(test, jobs: jobs)
+        gbdt = model
     }
     let fit = seconds(clock)
     let auc = Metrics.rocAUC(labels: labels(test), scores: scores)
+    // Scoring alone, the fastest of five (the first call above paid for page faults).
+    var score = Double.infinity
+    if let model = gbdt {
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            precondition(model.predict(test, jobs: jobs) == scores)
+            score = min(score, seconds(start))
+        }
+    }
     print("""
-    {"parse_seconds": \(parse), "train_seconds": \(fit), "auc": \(auc), "train_rows": \(split), "peak_rss_mb": \(peakResidentMB()), "jobs": \(jobs)}
+    {"parse_seconds": \(parse), "train_seconds": \(fit), "score_seconds": \(score.isFinite ? score : 0), "auc": \(auc), "train_rows": \(split), "peak_rss_mb": \(peakResidentMB()), "jobs": \(jobs)}
     """)
     exit(0)
 }
