@@ -62,14 +62,18 @@ struct TreeGrower {
                 if parent.left { tree.nodes[parent.node].left = node } else { tree.nodes[parent.node].right = node }
             }
             let smallerIsLeft = left.count <= right.count
-            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: features, pairs: pairs, scratch: scratch)
+            // The split that makes the last leaf: its children are never split, and their sums
+            // are all they need — the first feature's histogram gives them, the same bit for bit.
+            let last = leaves.count + 1 == maxLeaves
+            let counted = last ? Array(features.prefix(1)) : features
+            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: counted, pairs: pairs, scratch: scratch)
             let largeHistograms = zip(smallHistograms, leaf.histograms).map { $0.subtracted(from: $1) }
             let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
             // The two children's best splits are independent: one on each of two cores.
             var children = pool.map(2) { side in
-                side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: features, l2: split.childL2, parent: (node, true))
-                          : makeLeaf(rows: right, histograms: rightHistograms, features: features, l2: split.childL2, parent: (node, false))
+                side == 0 ? makeLeaf(rows: left, histograms: leftHistograms, features: counted, l2: split.childL2, parent: (node, true), splits: !last)
+                          : makeLeaf(rows: right, histograms: rightHistograms, features: counted, l2: split.childL2, parent: (node, false), splits: !last)
             }
             // As LightGBM: when neither sibling has rows for two leaves of the minimum size,
             // neither is split (rows per side of a split are estimated, and could pass).
@@ -148,7 +152,9 @@ struct TreeGrower {
         return (joined(left: true, leftStarts), joined(left: false, rightStarts))
     }
 
-    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?) -> Leaf {
+    /// - Parameter splits: whether to find the leaf's best split (not for leaves the tree ends with).
+    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?,
+                          splits: Bool = true) -> Leaf {
         // Totals from the first feature's histogram: every row is in exactly one of its bins.
         var g = 0.0, h = 0.0
         if let first = histograms.first {
@@ -156,7 +162,7 @@ struct TreeGrower {
         }
         // Split finding costs bins × features, whatever the leaf's size: threads pay off only
         // when there are many features.
-        let candidates: [SplitFinder.Candidate?] = pool.map(features.count, parallel: features.count >= 64) { i in
+        let candidates: [SplitFinder.Candidate?] = !splits ? [] : pool.map(features.count, parallel: features.count >= 64) { i in
             finder.best(histograms[i], feature: features[i], missingBin: missingBins[features[i]], categorical: categorical[features[i]],
                         rows: rows.count)
         }
