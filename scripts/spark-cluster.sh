@@ -57,8 +57,11 @@ start)
         master="spark://127.0.0.1:$master_port"
     fi
     port=$(free_port)
+    # `versioned`: a catalog whose tables keep versions, for testing time travel without Delta's
+    # or Iceberg's jars (scripts/versioned-catalog; the jar is committed, built by its build.sh).
     launch "$dir" connect "$home/bin/spark-submit" --master "$master" \
         --class org.apache.spark.sql.connect.service.SparkConnectServer \
+        --jars "$PWD/scripts/versioned-catalog/versioned-catalog.jar" --conf spark.sql.catalog.versioned=mlgate.test.VersionedCatalog \
         --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$port" \
         --conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions="${MLGATE_SPARK_SHUFFLE_PARTITIONS:-4}" \
         --conf spark.executor.memory=1g --conf spark.driver.memory="${MLGATE_SPARK_DRIVER_MEMORY:-1g}" "$jar"
