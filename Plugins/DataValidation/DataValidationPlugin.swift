@@ -42,7 +42,10 @@ public struct DataValidationPlugin: Plugin {
         guard let cache = probe.cache, cache.isPersistent,
               let inputs = BaselineProfile.Inputs(head: probe.head, naming: probe.baseline ?? probe.head, hashes: probe.baselineContentHashes)
         else { return true }
-        return !cache.contains(inputs.key)
+        guard cache.contains(inputs.key) else { return true }
+        // The profile will be loaded when the plugin runs: read it meanwhile, while head's files are.
+        cache.prefetch(inputs.key)
+        return false
     }
 
     public func run(_ context: PluginContext) -> [CheckResult] {

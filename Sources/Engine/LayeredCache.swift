@@ -7,12 +7,15 @@ final class LayeredCache: ArtifactCache, @unchecked Sendable {
     private let lock = NSLock()
     private var memory: [String: [UInt8]] = [:]
     private let disk: DirectoryCache?
+    /// Entries being read from disk ahead of their `load`, each taken by the first load of it.
+    private var ahead: [String: ReadAhead] = [:]
 
     init(disk: DirectoryCache?) { self.disk = disk }
 
     func load(_ key: String) -> [UInt8]? {
         if let bytes = lock.withLock({ memory[key] }) { return bytes }
-        guard let bytes = disk?.load(key) else { return nil }
+        let read = lock.withLock { ahead.removeValue(forKey: key) }
+        guard let bytes = read.map({ $0.result() }) ?? disk?.load(key) else { return nil }
         if bytes.count <= Self.memoryEntryLimit { lock.withLock { memory[key] = bytes } }
         return bytes
     }
@@ -29,6 +32,35 @@ final class LayeredCache: ArtifactCache, @unchecked Sendable {
     }
 
     var isPersistent: Bool { disk != nil }
+
+    func prefetch(_ key: String) {
+        guard let disk else { return }
+        let read: ReadAhead? = lock.withLock {
+            guard memory[key] == nil, ahead[key] == nil else { return nil }
+            let read = ReadAhead()
+            ahead[key] = read
+            return read
+        }
+        guard let read else { return }
+        Thread.detachNewThread { read.finish(disk.load(key)) }
+    }
+
+    /// One entry's read on a thread of its own, and what it found (nil: a miss).
+    private final class ReadAhead: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var bytes: [UInt8]?
+
+        func finish(_ bytes: [UInt8]?) {
+            self.bytes = bytes
+            done.signal()
+        }
+
+        /// Waits for the read; called once (`load` takes the read out of `ahead` first).
+        func result() -> [UInt8]? {
+            done.wait()
+            return bytes
+        }
+    }
 
     static let memoryEntryLimit = 16 << 20
 }

@@ -10,11 +10,16 @@ public protocol ArtifactCache: Sendable {
     func contains(_ key: String) -> Bool
     /// Whether what is stored outlives the run (false with `--no-cache`: a run's own memory).
     var isPersistent: Bool { get }
+    /// Starts reading the entry under `key` for a `load` to come, so that a large one (a data
+    /// profile's sorted columns) is read and authenticated while the run reads its files. A hint:
+    /// a cache may ignore it, and `load` answers the same either way.
+    func prefetch(_ key: String)
 }
 
 extension ArtifactCache {
     public func contains(_ key: String) -> Bool { load(key) != nil }
     public var isPersistent: Bool { true }
+    public func prefetch(_ key: String) {}
 }
 
 /// A cache key: the SHA-256 of a text naming every input of the cached work. Cryptographic,

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import FixtureRepos
 import Foundation
 import GateKit
@@ -44,6 +44,25 @@ import Testing
         // The secret is its owner's alone.
         let mode = try FileManager.default.attributesOfItem(atPath: temp.child("c/.secret"))[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// An entry read ahead (`prefetch`) loads as it would have: the same bytes, and a miss for a
+    /// damaged entry or none at all.
+    @Test func anEntryReadAheadLoadsTheSame() throws {
+        let temp = try TemporaryDirectory("cache")
+        let disk = DirectoryCache(directory: URL(fileURLWithPath: temp.child("c")))
+        let big = (0..<(20 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        disk.store("profile", big)
+        disk.store("damaged", [1, 2, 3])
+        let file = temp.child("c/damaged.entry")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        bytes[0] ^= 1
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let cache = LayeredCache(disk: disk)
+        for key in ["profile", "damaged", "absent"] { cache.prefetch(key) }
+        #expect(cache.load("profile") == big)
+        #expect(cache.load("damaged") == nil && cache.load("absent") == nil)
+        #expect(cache.load("profile") == big)   // again, from disk: the read-ahead copy is not kept
     }
 
     @Test func followsXDGThenHome() {
