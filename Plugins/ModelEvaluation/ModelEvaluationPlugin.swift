@@ -87,13 +87,18 @@ struct Evaluation {
         var onBase: [(String, JSONValue)] = [("metric", .string(primary.rawValue))]
         let key = run.baselineOnOwnHoldoutKey.map { CacheKey.digest([$0, "primary metric", primary.rawValue].joined(separator: "\u{0}")) }
         let baselineValue: Double?
-        if let key, let bytes = cache?.load(key), bytes.count == 8 {
-            baselineValue = Double(bitPattern: bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+        var reader = key.flatMap { cache?.load($0) }.map(ByteReader.init)
+        if let cached = reader?.double(), reader?.remaining == 0 {
+            baselineValue = cached
             log("model-evaluation: the baseline model's \(primary.rawValue) on its own holdout reused from the cache")
         } else {
             baselineValue = ScoredHoldout(task: baseTask, holdout: baseHoldout, scores: baseModel.scores(baseHoldout, jobs: jobs),
                                           classes: baseTask.classes).sample(primary)?.value(primary)
-            if let key, let baselineValue { cache?.store(key, withUnsafeBytes(of: baselineValue.bitPattern.littleEndian) { Array($0) }) }
+            if let key, let baselineValue {
+                var writer = ByteWriter()
+                writer.double(baselineValue)
+                cache?.store(key, writer.bytes)
+            }
         }
         onBase.append(("baseline_model", .number(baselineValue)))
         if run.task.features.allSatisfy({ asHead.column($0) != nil }) {

@@ -14,8 +14,9 @@ final class LayeredCache: ArtifactCache, @unchecked Sendable {
 
     func load(_ key: String) -> [UInt8]? {
         if let bytes = lock.withLock({ memory[key] }) { return bytes }
-        let read = lock.withLock { ahead.removeValue(forKey: key) }
-        guard let bytes = read.map({ $0.result() }) ?? disk?.load(key) else { return nil }
+        // A read ahead answers for the disk, a miss included: the entry is not read twice.
+        let bytes = if let read = lock.withLock({ ahead.removeValue(forKey: key) }) { read.result() } else { disk?.load(key) }
+        guard let bytes else { return nil }
         if bytes.count <= Self.memoryEntryLimit { lock.withLock { memory[key] = bytes } }
         return bytes
     }

@@ -214,8 +214,7 @@ public struct ModelRun: Sendable {
             }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseRows) rows" })
             result.baselineModel = baseModel
             let modelKey = cachedBaseline?.key ?? context.baseline.contentHashes["train"].map { dataHash in
-                TrainedModel.cacheKey(baseTask, kinds: baseTask.features.map { baseTrain!.column($0)?.kind }, targetKind: baseTrain!.column(baseTask.target)?.kind,
-                                      dataHash: dataHash, split: baseSplitRule, spec: baseSpec, seed: seed)
+                TrainedModel.cacheKey(baseTask, on: baseTrain!, dataHash: dataHash, split: baseSplitRule, spec: baseSpec, seed: seed)
             }
             if let modelKey, let holdoutHash = context.baseline.contentHashes["holdout"], context.baseline.streamed.isEmpty {
                 result.baselineOnOwnHoldoutKey = CacheKey.digest([modelKey, holdoutHash].joined(separator: "\u{0}"))

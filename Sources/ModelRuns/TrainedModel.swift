@@ -157,8 +157,7 @@ public enum TrainedModel: Sendable, Codable {
         guard let cache, let dataHash else {
             return (try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress), false)
         }
-        let key = cacheKey(task, kinds: task.features.map { table.column($0)?.kind }, targetKind: table.column(task.target)?.kind,
-                           dataHash: dataHash, split: split, spec: spec, seed: seed)
+        let key = cacheKey(task, on: table, dataHash: dataHash, split: split, spec: spec, seed: seed)
         if let model = load(key, from: cache) { return (model, true) }
         let model = try train(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed, jobs: jobs, progress: progress)
         let encoder = JSONEncoder()
@@ -169,6 +168,12 @@ public enum TrainedModel: Sendable, Codable {
 
     /// Every input that shapes the model, the columns' types included: `features.categorical`
     /// and `schema:` types change how a column is read, and so the model.
+    /// The key of the model `cached` trains on `table`.
+    static func cacheKey(_ task: LearningTask, on table: Table, dataHash: String, split: String, spec: ModelSpec, seed: UInt64) -> String {
+        cacheKey(task, kinds: task.features.map { table.column($0)?.kind }, targetKind: table.column(task.target)?.kind,
+                 dataHash: dataHash, split: split, spec: spec, seed: seed)
+    }
+
     static func cacheKey(_ task: LearningTask, kinds: [ColumnKind?], targetKind: ColumnKind?, dataHash: String, split: String, spec: ModelSpec,
                          seed: UInt64) -> String {
         let kinds = kinds.map { $0?.rawValue ?? "absent" }.joined(separator: "\u{1}")

@@ -108,9 +108,9 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             var iteration: [Tree] = []
             // Every class's gradients come from the scores before this iteration's trees. With one
             // output there is nothing to keep: a copy would cost 8 MB a tree at a million rows.
-            let snapshot = k > 1 ? scores : []
+            let snapshot = k > 1 ? scores : nil
             for c in 0..<k {
-                Self.gradients(targets, scores: k > 1 ? snapshot : scores, output: c, outputs: k, pairs: &pairs, pool: pool)
+                Self.gradients(targets, scores: snapshot ?? scores, output: c, outputs: k, pairs: &pairs, pool: pool)
                 let (tree, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
                 iteration.append(tree)
                 // Every row's score moves by its leaf, bagged or not: the grower knows where the
