@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// Metrics over a sample given as integer weights per row (how many times a bootstrap
 /// resample drew each row), so that 1,000 resamples cost 1,000 linear passes instead of
@@ -53,8 +54,14 @@ public struct WeightedMetrics: Sendable {
         self.labels = labels
         self.truth = nil
         self.scores = probabilities
-        let ascending = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
-        sortedRows = ascending.map { Int32($0) }
+        let ascending: [Int]
+        if let order = RadixSort.ascendingOrder(probabilities) {
+            sortedRows = order
+            ascending = order.map { Int($0) }
+        } else {
+            ascending = probabilities.indices.sorted { probabilities[$0] < probabilities[$1] }
+            sortedRows = ascending.map { Int32($0) }
+        }
         sortedFlags = ascending.indices.map { j in
             let endsTie = j == ascending.count - 1 || probabilities[ascending[j + 1]] != probabilities[ascending[j]]
             return (labels[ascending[j]] ? 1 : 0) | (endsTie ? 2 : 0)

@@ -129,11 +129,12 @@ import Testing
         }
     }
 
-    /// Scoring walks the compiled forest (masks over bins); every row lands in the leaf the
-    /// trees' own nodes send it to, so the raw scores are the node walk's to the bit — with
-    /// numeric and categorical splits, missing values on either side, and several outputs.
-    @Test(arguments: [false, true])
-    func theCompiledForestScoresAsTheNodesDo(multiclass: Bool) throws {
+    /// Scoring by leaf masks (trees of up to 32 leaves, or 64) or by the compiled walk (more):
+    /// every row lands in the leaf the trees' own nodes send it to, so the raw scores are the
+    /// node walk's to the bit — with numeric and categorical splits, missing values on either
+    /// side, and several outputs.
+    @Test(arguments: [false, true], [15, 48, 90])
+    func everyScoringLayoutScoresAsTheNodesDo(multiclass: Bool, leaves: Int) throws {
         var rng = SeededRandom(seed: 11)
         var lines = ["x,z,c,y"]
         for i in 0..<3_000 {
@@ -147,8 +148,15 @@ import Testing
         var parameters = Self.parameters
         parameters.trees = 30
         parameters.minSamplesLeaf = 5
+        parameters.leaves = leaves
         let targets: GradientBoostedTrees.Targets = multiclass ? .multiclass(y, classes: 3) : .binary(y.map { $0 == 1 })
         let model = try GradientBoostedTrees(fitting: table, features: ["x", "z", "c"], targets: targets, parameters: parameters, jobs: 2)
+        let grown = model.trees.flatMap { $0 }.map(\.leafValues.count).max() ?? 0
+        switch ForestScorer(trees: model.trees, missingBins: model.mappers.map(\.missingBin)) {
+        case .masks32: #expect(leaves <= 32 && grown <= 32)
+        case .masks64: #expect(grown > 32 && grown <= 64)
+        case .walk: #expect(grown > 64)
+        }
         let raw = model.predictRaw(table, jobs: 2)
         let k = model.initialScores.count
         let bins = model.features.indices.map { model.mappers[$0].bins(table.column(model.features[$0]), rows: table.rowCount) }
@@ -160,7 +168,8 @@ import Testing
                 for r in 0..<table.rowCount { walked[r * k + c] += tree.leafValues[tree.leaf({ Int(bins[$0][r]) }, missingBins: missing)] }
             }
         }
-        #expect(raw.map(\.bitPattern) == walked.map(\.bitPattern))
+        let differing = zip(raw, walked).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(raw.count == walked.count && differing == 0, "\(differing) of \(raw.count) raw scores differ from the node walk's")
         #expect(model.trees.flatMap { $0 }.contains { $0.nodes.contains { $0.leftBins != nil } }, "no categorical split was tested")
     }
 

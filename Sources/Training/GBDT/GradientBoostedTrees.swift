@@ -222,7 +222,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         flat.reserveCapacity(n * features.count)
         for column in perFeature { flat += column }
         let bins = flat
-        let forest = CompiledForest(trees: trees, missingBins: mappers.map(\.missingBin))
+        let scorer = ForestScorer(trees: trees, missingBins: mappers.map(\.missingBin))
         let block = 1 << 14
         let blocks = (n + block - 1) / block
         let parts: [[Double]] = Parallel.map(blocks, jobs: blocks > 1 ? jobs : 1) { b in
@@ -231,7 +231,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             for i in 0..<range.count { for c in 0..<k { out[i * k + c] = initialScores[c] } }
             bins.withUnsafeBufferPointer { bins in
                 out.withUnsafeMutableBufferPointer { out in
-                    forest.accumulate(rows: range, bins: bins, stride: n, outputs: k, into: out)
+                    scorer.accumulate(rows: range, bins: bins, stride: n, outputs: k, into: out)
                 }
             }
             return out
@@ -254,5 +254,31 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             for c in 0..<k { out[r * k + c] = exp(raw[r * k + c] - peak) / sum }
         }
         return out
+    }
+}
+
+/// The fastest layout a model's trees allow: leaf masks when every tree has at most 64 leaves
+/// (in 32-bit masks when at most 32, halving the tables), else the node walk.
+enum ForestScorer: Sendable {
+    case masks32(LeafMaskForest<UInt32>)
+    case masks64(LeafMaskForest<UInt64>)
+    case walk(CompiledForest)
+
+    init(trees: [[Tree]], missingBins: [Int]) {
+        if let forest = LeafMaskForest<UInt32>(trees: trees, missingBins: missingBins) {
+            self = .masks32(forest)
+        } else if let forest = LeafMaskForest<UInt64>(trees: trees, missingBins: missingBins) {
+            self = .masks64(forest)
+        } else {
+            self = .walk(CompiledForest(trees: trees, missingBins: missingBins))
+        }
+    }
+
+    func accumulate(rows range: Range<Int>, bins: UnsafeBufferPointer<UInt8>, stride: Int, outputs: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        switch self {
+        case .masks32(let forest): forest.accumulate(rows: range, bins: bins, stride: stride, outputs: outputs, into: out)
+        case .masks64(let forest): forest.accumulate(rows: range, bins: bins, stride: stride, outputs: outputs, into: out)
+        case .walk(let forest): forest.accumulate(rows: range, bins: bins, stride: stride, outputs: outputs, into: out)
+        }
     }
 }
