@@ -204,13 +204,18 @@ def breakdown(log):
     read = sum(float(s) for s in re.findall(r"^read \w+ \w+ \S+: .* in ([\d.]+) s, ", text, re.M))
     parse = sum(float(s) for s in re.findall(r"parsed in ([\d.]+) s", text))
     parts = {"read": read, "parse": parse}
+    # Two fits side by side took the longer one's time, not both.
+    together = [float(s) for s in re.findall(r"^model: \w+ model trained [^\n]* in ([\d.]+) s, the two fits side by side", text, re.M)]
+    text = re.sub(r"^model: \w+ model trained [^\n]*, the two fits side by side[^\n]*\n", "", text, flags=re.M)
+    if together:
+        parts["train"] = max(together)
     for name, pattern in (("train", r"^model: (?:candidate|baseline) model (?:trained|reused)[^\n]* in ([\d.]+) s"),
                           ("score", r"^model: scored [^\n]* in ([\d.]+) s"),
                           ("bootstrap", r"^model-evaluation: bootstrap [^\n]* in ([\d.]+) s"),
                           ("profile", r"^data-validation: (?:profiles|baseline profile)[^\n]* in ([\d.]+) s")):
         found = re.findall(pattern, text, re.M)
         if found:
-            parts[name] = sum(float(s) for s in found)
+            parts[name] = parts.get(name, 0) + sum(float(s) for s in found)
     plugins = {m.group(1): float(m.group(2)) for m in re.finditer(r"^([\w-]+): \d+ checks in ([\d.]+) s", text, re.M)}
     return parts, plugins
 

@@ -183,11 +183,57 @@ public struct ModelRun: Sendable {
         if baseTask != nil { context.baseline.data.prefetch("holdout") }
         let timed = SectionTimer("model", log: context.log)
         let spec = sampled(config.model, rows: trainRows.rowCount, features: task.features.count, memory: context.memory)
-        let (model, _) = try timed({ () throws(ModelError) in
-            try TrainedModel.cached(task, on: trainRows, rowKeys: trainKeys, dataHash: context.head.contentHashes["train"],
-                                    split: headSplit ? split.description : "holdout file", spec: spec, seed: seed, jobs: jobs, cache: context.cache,
-                                    progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
-        }, { $0.cached ? "candidate model reused from the cache" : "candidate model trained on \(trainRows.rowCount) rows" })
+        let headSplitRule = headSplit ? split.description : "holdout file"
+        let cache = context.cache, headHash = context.head.contentHashes["train"]
+        let fitCandidate = { @Sendable (jobs: Int) throws(ModelError) -> (model: TrainedModel, cached: Bool) in
+            try TrainedModel.cached(task, on: trainRows, rowKeys: trainKeys, dataHash: headHash, split: headSplitRule, spec: spec, seed: seed,
+                                    jobs: jobs, cache: cache, progress: progress("candidate", rows: trainRows.rowCount, spec: spec, context: context))
+        }
+        // The baseline's fit, when the run has a baseline model to compare and it is not the cached digest's.
+        let baseRows = baseTrain?.rowCount ?? digest?.rows ?? 0
+        let baseSpec = baseTask.map { sampled(baseConfig.model, rows: baseRows, features: $0.features.count, memory: context.memory) }
+        let baseSplitRule = baseSplit ? split.description : "holdout file"
+        let baseHash = context.baseline.contentHashes["train"]
+        let fitBaseline: (@Sendable (Int) throws(ModelError) -> (model: TrainedModel, cached: Bool))? =
+            if let baseTask, let baseTrain, let baseTrainKeys, let baseSpec, view != nil, cachedBaseline == nil {
+                { @Sendable jobs throws(ModelError) in
+                    try TrainedModel.cached(baseTask, on: baseTrain, rowKeys: baseTrainKeys, dataHash: baseHash, split: baseSplitRule, spec: baseSpec,
+                                            seed: seed, jobs: jobs, cache: cache, progress: progress("baseline", rows: baseRows, spec: baseSpec, context: context))
+                }
+            } else { nil }
+
+        let candidateKey = headHash.map { TrainedModel.cacheKey(task, on: trainRows, dataHash: $0, split: headSplitRule, spec: spec, seed: seed) }
+        let baselineKey: String? = if let baseTask, let baseTrain, let baseSpec, let baseHash {
+            TrainedModel.cacheKey(baseTask, on: baseTrain, dataHash: baseHash, split: baseSplitRule, spec: baseSpec, seed: seed)
+        } else { nil }
+        // Two fits of about the same size, neither cached, run side by side on a share of the
+        // threads each: a fit on two threads spends about a seventh of its time waiting at the
+        // steps it shares out, and one fit a thread waits for nothing (the models are the same
+        // for any thread count, so nothing else changes). Only when both fit at once in the
+        // memory one fit may take (`MemoryBudget.trainingRows`).
+        func isCached(_ key: String?) -> Bool { key.map { cache?.contains($0) == true } ?? false }
+        let fitRows = (candidate: min(trainRows.rowCount, spec.sampleRows ?? .max), baseline: min(baseRows, baseSpec?.sampleRows ?? .max))
+        let together = jobs >= 2 && fitBaseline != nil
+            && min(fitRows.candidate, fitRows.baseline) * 4 >= max(fitRows.candidate, fitRows.baseline) * 3
+            && fitRows.candidate + fitRows.baseline <= context.memory.trainingRows(features: max(task.features.count, baseTask?.features.count ?? 0))
+            && !isCached(candidateKey) && !isCached(baselineKey)
+        let model: TrainedModel
+        var baselineFit: TrainedModel?
+        if together, let fitBaseline {
+            let (candidateJobs, baselineJobs) = ((jobs + 1) / 2, jobs / 2)
+            let (candidate, baseline) = Parallel.sideBySide({ Self.timedFit { () throws(ModelError) in try fitCandidate(candidateJobs) } },
+                                                            { Self.timedFit { () throws(ModelError) in try fitBaseline(baselineJobs) } })
+            let threads = candidateJobs == 1 && baselineJobs == 1 ? "a thread each" : "\(candidateJobs) and \(baselineJobs) threads"
+            for (which, rows, fit) in [("candidate", trainRows.rowCount, candidate), ("baseline", baseRows, baseline)] {
+                let done = (try? fit.result.get().cached) == true ? "reused from the cache" : "trained on \(rows) rows"
+                context.log("model: \(which) model \(done) in \(NumberText.fixed(fit.seconds, decimals: 2)) s, the two fits side by side (\(threads))")
+            }
+            model = try candidate.result.get().model
+            baselineFit = try baseline.result.get().model
+        } else {
+            (model, _) = try timed({ () throws(ModelError) in try fitCandidate(jobs) },
+                                   { $0.cached ? "candidate model reused from the cache" : "candidate model trained on \(trainRows.rowCount) rows" })
+        }
         if let remote = context.head.remote["train"], let sampled = remote.sampled {
             notes.append(("data_sample", .string("\(config.data.train) is computed in \(remote.engine): models train on a seeded sample of \(sampled.rows) of its \(sampled.of) rows, chosen by a hash of each row's content")))
         }
@@ -202,21 +248,20 @@ public struct ModelRun: Sendable {
         var result = Trained(holdout: holdout, candidate: ScoredHoldout(task: task, holdout: holdout, scores: candidateScores, classes: task.classes),
                              baseline: nil, candidateModel: model, baselineModel: nil, view: view)
 
-        if let baseTask, let baseTrainKeys, let view, baseTable != nil || cachedBaseline != nil {
-            let baseRows = baseTrain?.rowCount ?? digest?.rows ?? 0
-            let baseSpec = sampled(baseConfig.model, rows: baseRows, features: baseTask.features.count, memory: context.memory)
-            let baseSplitRule = baseSplit ? split.description : "holdout file"
-            let (baseModel, _) = try timed({ () throws(ModelError) -> (model: TrainedModel, cached: Bool) in
-                if let cachedBaseline { return (model: cachedBaseline.model, cached: true) }
-                return try TrainedModel.cached(baseTask, on: baseTrain!, rowKeys: baseTrainKeys, dataHash: context.baseline.contentHashes["train"],
-                                               split: baseSplitRule, spec: baseSpec, seed: seed, jobs: jobs,
-                                               cache: context.cache, progress: progress("baseline", rows: baseRows, spec: baseSpec, context: context))
-            }, { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseRows) rows" })
+        let baseModel: TrainedModel?
+        if let cachedBaseline {
+            baseModel = timed({ cachedBaseline.model }, { _ in "baseline model reused from the cache" })
+        } else if let baselineFit {
+            baseModel = baselineFit
+        } else if let fitBaseline {
+            baseModel = try timed({ () throws(ModelError) in try fitBaseline(jobs) },
+                                  { $0.cached ? "baseline model reused from the cache" : "baseline model trained on \(baseRows) rows" }).model
+        } else {
+            baseModel = nil
+        }
+        if let baseTask, let view, let baseModel {
             result.baselineModel = baseModel
-            let modelKey = cachedBaseline?.key ?? context.baseline.contentHashes["train"].map { dataHash in
-                TrainedModel.cacheKey(baseTask, on: baseTrain!, dataHash: dataHash, split: baseSplitRule, spec: baseSpec, seed: seed)
-            }
-            if let modelKey, let holdoutHash = context.baseline.contentHashes["holdout"], context.baseline.streamed.isEmpty {
+            if let modelKey = cachedBaseline?.key ?? baselineKey, let holdoutHash = context.baseline.contentHashes["holdout"], context.baseline.streamed.isEmpty {
                 result.baselineOnOwnHoldoutKey = CacheKey.digest([modelKey, holdoutHash].joined(separator: "\u{0}"))
             }
             if let why = view.incomparable {
@@ -235,6 +280,14 @@ public struct ModelRun: Sendable {
         }
         result.notes = notes
         return result
+    }
+
+    /// A fit's outcome and how long it took, for fits run side by side (logged after both end).
+    private static func timedFit(_ fit: () throws(ModelError) -> (model: TrainedModel, cached: Bool))
+        -> (result: Result<(model: TrainedModel, cached: Bool), ModelError>, seconds: Double) {
+        let start = ContinuousClock.now
+        let result = Result(catching: fit)
+        return (result, SectionTimer.seconds(since: start))
     }
 
     /// Whether the cache holds the baseline's digest for this run's files, asked before any is read.

@@ -70,9 +70,12 @@ import XMLWriting
         var outputs: [String] = []
         for jobs in ["1", "2"] {
             let path = temp.child("report-\(jobs).json")
-            let run = try MLGateBinary.run(["check", "--json", path, "--jobs", jobs, "--seed", "7"], in: built.path,
+            let run = try MLGateBinary.run(["check", "-v", "--json", path, "--jobs", jobs, "--seed", "7"], in: built.path,
                                            environment: ["GITHUB_BASE_REF": "main"])
             #expect(run.status == 0, "\(run.stderr)")
+            // On two threads the two models train side by side, a thread each; the report is the same.
+            #expect(run.stderr.contains("model: baseline model trained on 600 rows in") && run.stderr.contains("the two fits side by side (a thread each)") == (jobs == "2"),
+                    "\(run.stderr)")
             let report = try json(path)
             #expect((report["base"] as? [String: Any])?["rev"] as? String == "origin/main")
             #expect(report["seed"] as? Int == 7)
