@@ -73,7 +73,7 @@ import Testing
     /// values to the bit as 32-bit ones.
     @Test func integerWeightsAreRepeatedRowsAndByteWeightsChangeNothing() {
         var rng = SeededRandom(seed: 3)
-        let labels = (0..<2_000).map { _ in rng.next() % 3 == 0 }
+        let labels = (0..<5_000).map { _ in rng.next() % 3 == 0 }
         let scores = labels.map { (($0 ? 0.6 : 0.4) + Double(rng.next() % 1000) / 2500 - 0.2).rounded(toPlaces: 1) }
         let sample = WeightedMetrics(labels: labels, probabilities: scores)
         let weights = (0..<labels.count).map { _ in Int32(rng.next() % 4) }
@@ -86,6 +86,11 @@ import Testing
         let wide = sample.values(names, weights: weights)
         let bytes = weights.map(UInt8.init).withUnsafeBufferPointer { sample.values(names, weights: $0) }
         #expect(wide.map(\.bitPattern) == bytes.map(\.bitPattern))
+        // Every row at the largest byte weight: the byte counts' 16-bit lanes at their fullest.
+        let heaviest = sample.values(names, weights: [Int32](repeating: 255, count: labels.count))
+        let heaviestBytes = [UInt8](repeating: 255, count: labels.count).withUnsafeBufferPointer { sample.values(names, weights: $0) }
+        #expect(heaviest.map(\.bitPattern) == heaviestBytes.map(\.bitPattern))
+        #expect(abs(heaviest[names.firstIndex(of: .accuracy)!] - sample.value(.accuracy)) < 1e-12)
         for (name, value) in zip(names, wide) {
             #expect(abs(value - repeated.value(name)) < 1e-12, "\(name): \(value) vs \(repeated.value(name))")
         }
