@@ -50,21 +50,55 @@ public struct LearningTask: Sendable {
     /// Rows of `table` with a label, and the labels.
     public func labelled(_ table: Table) -> (rows: [Int], binary: [Bool], classes: [Int], values: [Double])? {
         guard let column = table.column(target) else { return nil }
+        let n = table.rowCount
         var rows: [Int] = [], binary: [Bool] = [], classIndex: [Int] = [], values: [Double] = []
+        rows.reserveCapacity(n)
+        switch kind {
+        case .binary: binary.reserveCapacity(n)
+        case .multiclass: classIndex.reserveCapacity(n)
+        case .regression: values.reserveCapacity(n)
+        }
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-        for r in 0..<table.rowCount {
-            let text = column.text(at: r)
-            guard !text.isEmpty else { continue }
-            switch kind {
-            case .binary: binary.append(text == positive)
-            case .multiclass:
-                guard let c = index[text] else { continue }   // a class training never saw cannot be scored
-                classIndex.append(c)
-            case .regression:
-                guard let v = column.numericValues?[r], v.isFinite else { continue }
-                values.append(v)
+        // What a label's text says: −1 no label (or a class training never saw, which cannot be
+        // scored), else 0/1 (binary) or the class index (multiclass).
+        func label(_ text: String) -> Int {
+            guard !text.isEmpty else { return -1 }
+            return kind == .binary ? (text == positive ? 1 : 0) : index[text] ?? -1
+        }
+        switch (kind, column.storage) {
+        case (.regression, .numeric(let numbers)):
+            for r in 0..<n where numbers[r].isFinite {
+                values.append(numbers[r])
+                rows.append(r)
             }
-            rows.append(r)
+        case (.regression, .categorical):
+            break
+        case (_, .categorical(let codes, let levels)):
+            // Each level's label once, then a table lookup a row: no text made per row.
+            let labels = levels.map(label)
+            for r in 0..<n where codes[r] >= 0 {
+                let l = labels[Int(codes[r])]
+                guard l >= 0 else { continue }
+                if kind == .binary { binary.append(l == 1) } else { classIndex.append(l) }
+                rows.append(r)
+            }
+        case (_, .numeric(let numbers)):
+            // A label column holds few distinct numbers: each one's text is made and judged once,
+            // kept in a short list (beyond 16 distinct values, each row's text is made).
+            var seen: [(bits: UInt64, label: Int)] = []
+            for r in 0..<n {
+                let bits = numbers[r].bitPattern
+                let l: Int
+                if let hit = seen.first(where: { $0.bits == bits }) {
+                    l = hit.label
+                } else {
+                    l = label(column.text(at: r))
+                    if seen.count < 16 { seen.append((bits, l)) }
+                }
+                guard l >= 0 else { continue }
+                if kind == .binary { binary.append(l == 1) } else { classIndex.append(l) }
+                rows.append(r)
+            }
         }
         return (rows, binary, classIndex, values)
     }
@@ -108,12 +142,7 @@ public enum TrainedModel: Sendable, Codable {
     ///   move when a PR removes or reorders other rows. Nil: keys from every column.
     public static func train(_ task: LearningTask, on table: Table, rowKeys: [UInt64]? = nil, spec: ModelSpec, seed: UInt64, jobs: Int,
                              progress: (@Sendable (Int) -> Void)? = nil) throws(ModelError) -> TrainedModel {
-        guard var labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
-        if let limit = spec.sampleRows, labelled.rows.count > limit {
-            let keys = rowKeys ?? RowHashing.hashes(table, columns: table.columnNames)
-            labelled = sample(labelled, to: limit, keys: labelled.rows.map { keys[$0] }, seed: seed, task: task)
-        }
-        let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
+        let (rows, labelled) = try trainingRows(task, on: table, rowKeys: rowKeys, spec: spec, seed: seed)
         switch spec.kind {
         case .gbdt:
             var parameters = GradientBoostedTrees.Parameters()
@@ -145,6 +174,19 @@ public enum TrainedModel: Sendable, Codable {
             do { return .ridge(try RidgeRegression(fitting: rows, features: task.features, target: task.target, alpha: spec.alpha)) }
             catch { throw .training("\(error)") }
         }
+    }
+
+    /// The labelled rows a model trains on (a sample of them with `spec.sampleRows`), and their
+    /// labels: not the rows' indices, which at a million rows are 8 MB a fit need not hold.
+    private static func trainingRows(_ task: LearningTask, on table: Table, rowKeys: [UInt64]?, spec: ModelSpec,
+                                     seed: UInt64) throws(ModelError) -> (Table, (binary: [Bool], classes: [Int], values: [Double])) {
+        guard var labelled = task.labelled(table), !labelled.rows.isEmpty else { throw .training("no training rows with a label") }
+        if let limit = spec.sampleRows, labelled.rows.count > limit {
+            let keys = rowKeys ?? RowHashing.hashes(table, columns: table.columnNames)
+            labelled = sample(labelled, to: limit, keys: labelled.rows.map { keys[$0] }, seed: seed, task: task)
+        }
+        let rows = labelled.rows.count == table.rowCount ? table : table.rows(labelled.rows)
+        return (rows, (labelled.binary, labelled.classes, labelled.values))
     }
 
     /// The model for `task` on `table`, from the cache when an identical training ran before.

@@ -95,10 +95,11 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         var forest: [[Tree]] = []
         // Each row's gradient and hessian, interleaved, in single precision (as LightGBM's).
         var pairs = [Float](repeating: 0, count: 2 * n)
-        let allRows = (0..<n).map(Int32.init)
 
         for _ in 0..<parameters.trees {
-            let rows = parameters.subsample < 1 ? allRows.filter { _ in Double(rng.next() >> 11) / Double(1 << 53) < parameters.subsample } : allRows
+            // Bagged rows, or nil for every row (no array of a million indices kept for it).
+            let rows: [Int32]? = parameters.subsample < 1
+                ? (0..<Int32(n)).filter { _ in Double(rng.next() >> 11) / Double(1 << 53) < parameters.subsample } : nil
             var features = Array(0..<present.count)
             if parameters.colsample < 1 {
                 let keep = max(1, Int((parameters.colsample * Double(present.count)).rounded(.down)))
@@ -111,17 +112,19 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             let snapshot = k > 1 ? scores : nil
             for c in 0..<k {
                 Self.gradients(targets, scores: snapshot ?? scores, output: c, outputs: k, pairs: &pairs, pool: pool)
-                let (tree, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
+                let (tree, order, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
                 iteration.append(tree)
                 // Every row's score moves by its leaf, bagged or not: the grower knows where the
                 // rows it grew on landed; only rows left out by bagging are walked down the tree.
-                if rows.count == n {
+                if rows == nil {
                     // Leaves hold disjoint rows: each on its own core.
                     scores.withUnsafeMutableBufferPointer { buffer in
                         let scores = SharedBuffer(buffer)
                         _ = pool.map(leafRows.count, parallel: n >= 10_000) { leaf in
                             let value = tree.leafValues[leaf]
-                            for r in leafRows[leaf] { scores.buffer[Int(r) * k + c] += value }
+                            order.withUnsafeBufferPointer { order in
+                                for i in leafRows[leaf] { scores.buffer[Int(order[i]) * k + c] += value }
+                            }
                             return true
                         }
                     }

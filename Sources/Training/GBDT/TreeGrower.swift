@@ -14,7 +14,8 @@ struct TreeGrower {
     var jobs: Int { pool.threads }
 
     private struct Leaf {
-        var rows: [Int32]
+        /// The leaf's rows: a segment of the tree's one row order (`grow`), ascending.
+        var rows: Range<Int>
         var histograms: [Histogram]
         var best: SplitFinder.Candidate?
         var gradient: Double
@@ -25,28 +26,66 @@ struct TreeGrower {
         var parent: (node: Int, left: Bool)?
     }
 
-    /// Grows a tree on `rows` (ascending) over `features`; leaf values are −G/(H + λ) · `learningRate`,
-    /// λ being more for the two sides of a split on a set of categories (`SplitFinder.categoryL2`).
+    /// Grows a tree on `rows` (ascending; nil: every row) over `features`; leaf values are
+    /// −G/(H + λ) · `learningRate`, λ being more for the two sides of a split on a set of
+    /// categories (`SplitFinder.categoryL2`).
     /// - Parameter pairs: every row's gradient and hessian, interleaved, in row order.
-    /// - Returns: the tree and, for each leaf, the rows that landed in it.
-    func grow(rows: [Int32], features: [Int], pairs: [Float], learningRate: Double) -> (Tree, [[Int32]]) {
-        // One buffer for the gathered gradients of every leaf this tree histograms, one at a time;
-        // left uninitialised (each leaf writes the part it then reads), as zeroing it cost 8 MB
-        // of stores a tree at a million rows.
-        var scratch = [Float](unsafeUninitializedCapacity: 2 * rows.count) { _, count in count = 2 * rows.count }
-        return scratch.withUnsafeMutableBufferPointer { scratch in
+    /// - Returns: the tree; the rows in an order where each leaf's are one segment (ascending
+    ///   within it); and each leaf's segment.
+    ///
+    /// The rows live in one buffer for the whole tree, as LightGBM's data partition: a split
+    /// reorders its leaf's segment in place (its left rows, then its right rows), so a tree
+    /// allocates its buffers once instead of two arrays a split — which at a million rows left
+    /// the allocator holding ever more memory of sizes it could not reuse.
+    func grow(rows: [Int32]?, features: [Int], pairs: [Float], learningRate: Double) -> (tree: Tree, order: [Int32], leaves: [Range<Int>]) {
+        let n = pairs.count / 2
+        var order = rows ?? [Int32](unsafeUninitializedCapacity: n) { buffer, count in
+            for r in 0..<n { buffer[r] = Int32(r) }
+            count = n
+        }
+        // One workspace for two steps that never overlap: a split's partition, which moves the
+        // leaf's rows through it, and then the gathering of the smaller child's gradients (at
+        // most half the rows; the root's too when it is not every row, with bagging). Left
+        // uninitialised: each step writes the part it then reads.
+        let workspace = Workspace(rows: order.count, pairs: 2 * (rows == nil ? n / 2 + 1 : order.count))
+        defer { workspace.deallocate() }
+        let (tree, leaves) = order.withUnsafeMutableBufferPointer { order in
             pairs.withUnsafeBufferPointer { pairs in
-                grow(rows: rows, features: features, pairs: SharedBuffer(UnsafeMutableBufferPointer(mutating: pairs)),
-                     scratch: SharedBuffer(scratch), learningRate: learningRate)
+                grow(order: SharedBuffer(order), workspace: workspace, features: features,
+                     pairs: SharedBuffer(UnsafeMutableBufferPointer(mutating: pairs)), learningRate: learningRate)
             }
         }
+        return (tree, order, leaves)
     }
 
-    private func grow(rows: [Int32], features: [Int], pairs: SharedBuffer<Float>, scratch: SharedBuffer<Float>,
-                      learningRate: Double) -> (Tree, [[Int32]]) {
+    /// Memory that holds row indices during a partition and gradient pairs during a histogram
+    /// pass, bound to each type in turn.
+    private struct Workspace: @unchecked Sendable {
+        let memory: UnsafeMutableRawBufferPointer
+        let rowCapacity: Int, pairCapacity: Int
+
+        init(rows: Int, pairs: Int) {
+            (rowCapacity, pairCapacity) = (rows, pairs)
+            memory = .allocate(byteCount: max(rows * MemoryLayout<Int32>.stride, pairs * MemoryLayout<Float>.stride, 1), alignment: 64)
+        }
+
+        var rows: UnsafeMutableBufferPointer<Int32> {
+            UnsafeMutableBufferPointer(start: memory.baseAddress!.bindMemory(to: Int32.self, capacity: rowCapacity), count: rowCapacity)
+        }
+
+        var pairs: UnsafeMutableBufferPointer<Float> {
+            UnsafeMutableBufferPointer(start: memory.baseAddress!.bindMemory(to: Float.self, capacity: pairCapacity), count: pairCapacity)
+        }
+
+        func deallocate() { memory.deallocate() }
+    }
+
+    private func grow(order: SharedBuffer<Int32>, workspace: Workspace, features: [Int], pairs: SharedBuffer<Float>,
+                      learningRate: Double) -> (Tree, [Range<Int>]) {
         var tree = Tree()
-        let rootHistograms = histograms(rows: rows, features: features, pairs: pairs, scratch: scratch)
-        var leaves = [makeLeaf(rows: rows, histograms: rootHistograms, features: features, l2: finder.lambda, parent: nil)]
+        let all = 0..<order.buffer.count
+        let rootHistograms = histograms(rows: all, order: order, features: features, pairs: pairs, workspace: workspace)
+        var leaves = [makeLeaf(rows: all, histograms: rootHistograms, features: features, l2: finder.lambda, parent: nil)]
         while leaves.count < maxLeaves {
             // The most gainful split; ties go to the lowest leaf, so growth is deterministic.
             var chosen = -1
@@ -55,7 +94,7 @@ struct TreeGrower {
             }
             guard chosen >= 0, let split = leaves[chosen].best else { break }
             let leaf = leaves[chosen]
-            let (left, right) = partition(leaf.rows, by: split)
+            let (left, right) = partition(leaf.rows, order: order, through: workspace, by: split)
             let node = tree.nodes.count
             tree.nodes.append(Tree.Node(feature: split.feature, threshold: split.threshold, leftBins: split.leftBins,
                                         missingLeft: split.missingLeft, left: ~chosen, right: ~leaves.count, gain: split.gain,
@@ -68,7 +107,7 @@ struct TreeGrower {
             // are all they need — the first feature's histogram gives them, the same bit for bit.
             let last = leaves.count + 1 == maxLeaves
             let counted = last ? Array(features.prefix(1)) : features
-            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, features: counted, pairs: pairs, scratch: scratch)
+            let smallHistograms = histograms(rows: smallerIsLeft ? left : right, order: order, features: counted, pairs: pairs, workspace: workspace)
             let largeHistograms = zip(smallHistograms, leaf.histograms).map { $0.subtracted(from: $1) }
             let leftHistograms = smallerIsLeft ? smallHistograms : largeHistograms
             let rightHistograms = smallerIsLeft ? largeHistograms : smallHistograms
@@ -91,9 +130,13 @@ struct TreeGrower {
         return (tree, leaves.map(\.rows))
     }
 
-    /// Splits a leaf's rows, keeping their order. Large leaves are cut into blocks partitioned
-    /// on all cores and joined in block order, so the result is the same for any `jobs`.
-    private func partition(_ rows: [Int32], by split: SplitFinder.Candidate) -> (left: [Int32], right: [Int32]) {
+    /// Splits a leaf's segment of `order` in place: its left rows, then its right rows, each in
+    /// the order they were. Large segments are cut into blocks partitioned on all cores into
+    /// the workspace (each block its own stretch of it), then copied back in block order, so the
+    /// result is the same for any `jobs`.
+    private func partition(_ rows: Range<Int>, order: SharedBuffer<Int32>, through workspace: Workspace,
+                           by split: SplitFinder.Candidate) -> (left: Range<Int>, right: Range<Int>) {
+        let moved = SharedBuffer(workspace.rows)
         let column = columns[split.feature]
         let missing = missingBins[split.feature]
         // One table lookup a row instead of a test of the split's kind: which bins go left.
@@ -107,55 +150,51 @@ struct TreeGrower {
         let goesLeft = table
         let block = 1 << 14
         let blocks = (rows.count + block - 1) / block
-        let parts: [([Int32], [Int32])] = pool.map(blocks, parallel: blocks > 1) { k in
-            let range = (k * block)..<min(rows.count, (k + 1) * block)
-            var left: [Int32] = [], right: [Int32] = []
-            rows.withUnsafeBufferPointer { rows in
-                column.withUnsafeBufferPointer { column in
-                    goesLeft.withUnsafeBufferPointer { goesLeft in
-                        // Written to both, advancing one: no branch to mispredict, and no
-                        // zeroing of memory every row's write covers.
-                        left = [Int32](unsafeUninitializedCapacity: range.count) { left, leftCount in
-                            right = [Int32](unsafeUninitializedCapacity: range.count) { right, rightCount in
-                                var l = 0, r = 0
-                                for i in range {
-                                    let row = rows[i]
-                                    let toLeft = Int(goesLeft[Int(column[Int(row)])])
-                                    left[l] = row
-                                    right[r] = row
-                                    l &+= toLeft
-                                    r &+= 1 &- toLeft
-                                }
-                                rightCount = r
-                            }
-                            leftCount = range.count - right.count
-                        }
+        // Each block writes its left rows forward from its stretch's start and its right rows
+        // backward from its end: one pass, no branch, and no memory the pass does not fill.
+        let lefts: [Int] = pool.map(blocks, parallel: blocks > 1) { k in
+            let range = (rows.lowerBound + k * block)..<min(rows.upperBound, rows.lowerBound + (k + 1) * block)
+            return column.withUnsafeBufferPointer { column in
+                goesLeft.withUnsafeBufferPointer { goesLeft in
+                    let target = moved.buffer.baseAddress! + range.lowerBound
+                    var l = 0, r = range.count - 1
+                    for i in range {
+                        let row = order.buffer[i]
+                        let toLeft = Int(goesLeft[Int(column[Int(row)])])
+                        target[l] = row
+                        target[r] = row
+                        l &+= toLeft
+                        r &-= 1 &- toLeft
                     }
+                    return l
                 }
             }
-            return (left, right)
         }
-        if parts.count == 1 { return parts[0] }
-        // Blocks joined in block order, each copied to its place on all cores.
-        var leftStarts = [0], rightStarts = [0]
-        for (l, r) in parts { leftStarts.append(leftStarts.last! + l.count); rightStarts.append(rightStarts.last! + r.count) }
-        func joined(left: Bool, _ starts: [Int]) -> [Int32] {
-            [Int32](unsafeUninitializedCapacity: starts.last!) { buffer, count in
-                let target = SharedBuffer(buffer)
-                _ = pool.map(parts.count) { k in
-                    (left ? parts[k].0 : parts[k].1).withUnsafeBufferPointer { part in
-                        _ = UnsafeMutableBufferPointer(rebasing: target.buffer[starts[k]..<starts[k + 1]]).initialize(from: part)
-                    }
-                    return true
-                }
-                count = starts.last!
-            }
+        // Back into the segment: every block's left rows in block order, then every block's
+        // right rows (stored backwards within their block) in block order.
+        var leftStarts = [rows.lowerBound]
+        for count in lefts { leftStarts.append(leftStarts.last! + count) }
+        let leftEnd = leftStarts.last!
+        var rightStarts = [leftEnd]
+        for (k, count) in lefts.enumerated() {
+            let size = min(rows.upperBound, rows.lowerBound + (k + 1) * block) - (rows.lowerBound + k * block)
+            rightStarts.append(rightStarts.last! + size - count)
         }
-        return (joined(left: true, leftStarts), joined(left: false, rightStarts))
+        _ = pool.map(blocks, parallel: blocks > 1) { k in
+            let start = rows.lowerBound + k * block
+            let size = min(rows.upperBound, start + block) - start
+            let source = moved.buffer.baseAddress! + start
+            let left = order.buffer.baseAddress! + leftStarts[k]
+            for i in 0..<lefts[k] { left[i] = source[i] }
+            let right = order.buffer.baseAddress! + rightStarts[k]
+            for i in 0..<(size - lefts[k]) { right[i] = source[size - 1 - i] }
+            return true
+        }
+        return (rows.lowerBound..<leftEnd, leftEnd..<rows.upperBound)
     }
 
     /// - Parameter splits: whether to find the leaf's best split (not for leaves the tree ends with).
-    private func makeLeaf(rows: [Int32], histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?,
+    private func makeLeaf(rows: Range<Int>, histograms: [Histogram], features: [Int], l2: Double, parent: (node: Int, left: Bool)?,
                           splits: Bool = true) -> Leaf {
         // Totals from the first feature's histogram: every row is in exactly one of its bins.
         var g = 0.0, h = 0.0
@@ -175,24 +214,25 @@ struct TreeGrower {
         return Leaf(rows: rows, histograms: histograms, best: best, gradient: g, hessian: h, l2: l2, parent: parent)
     }
 
-    /// Histograms of `rows` for every feature. Unless the rows are all rows (whose gradients
-    /// are already in order), the leaf's gradients are gathered once into its rows' order
-    /// (LightGBM's "ordered gradients"), so each feature's pass reads them sequentially and
-    /// gathers only its bins.
-    private func histograms(rows: [Int32], features: [Int], pairs: SharedBuffer<Float>, scratch: SharedBuffer<Float>) -> [Histogram] {
+    /// Histograms of the rows `order[rows]` for every feature. Unless they are all rows in
+    /// order (whose gradients are already in order), the leaf's gradients are gathered once
+    /// into its rows' order (LightGBM's "ordered gradients"), so each feature's pass reads them
+    /// sequentially and gathers only its bins.
+    private func histograms(rows segment: Range<Int>, order: SharedBuffer<Int32>, features: [Int], pairs: SharedBuffer<Float>,
+                            workspace: Workspace) -> [Histogram] {
+        let rows = UnsafeBufferPointer(rebasing: order.buffer[segment])
         let ordered: UnsafeMutableBufferPointer<Float>
         if rows.count == pairs.buffer.count / 2 {
             ordered = pairs.buffer
         } else {
+            let scratch = SharedBuffer(workspace.pairs)
             let block = 1 << 14
             // Blocks of rows on all cores; each writes only its own slice.
             _ = pool.map((rows.count + block - 1) / block, parallel: rows.count >= 2 * block) { k in
-                rows.withUnsafeBufferPointer { rows in
-                    for i in (k * block)..<min(rows.count, (k + 1) * block) {
-                        let r = Int(rows[i])
-                        scratch.buffer[2 * i] = pairs.buffer[2 * r]
-                        scratch.buffer[2 * i + 1] = pairs.buffer[2 * r + 1]
-                    }
+                for i in (k * block)..<min(rows.count, (k + 1) * block) {
+                    let r = Int(rows[i])
+                    scratch.buffer[2 * i] = pairs.buffer[2 * r]
+                    scratch.buffer[2 * i + 1] = pairs.buffer[2 * r + 1]
                 }
                 return true
             }
@@ -208,10 +248,8 @@ struct TreeGrower {
         let pairsOfHistograms: [[Histogram]] = pool.map(groups, parallel: rows.count >= 2048) { k in
             let members = Array(features[(k * features.count / groups)..<((k + 1) * features.count / groups)])
             return withBuffers(members.map { columns[$0] }[...]) { pointers in
-                rows.withUnsafeBufferPointer { rows in
-                    Histogram.group(bins: members.map { missingBins[$0] + 1 }, columns: pointers, rows: rows,
-                                    orderedPairs: UnsafeBufferPointer(gathered.buffer))
-                }
+                Histogram.group(bins: members.map { missingBins[$0] + 1 }, columns: pointers, rows: rows,
+                                orderedPairs: UnsafeBufferPointer(gathered.buffer))
             }
         }
         return pairsOfHistograms.flatMap { $0 }
