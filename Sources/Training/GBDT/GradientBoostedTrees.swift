@@ -84,7 +84,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
         let grower = TreeGrower(columns: columns, missingBins: mappers.map(\.missingBin),
                                 categorical: mappers.map { if case .categorical = $0.kind { true } else { false } },
                                 finder: SplitFinder(lambda: parameters.l2, minSamplesLeaf: parameters.minSamplesLeaf, minHessian: parameters.minHessian),
-                                maxLeaves: parameters.leaves, pool: pool)
+                                maxLeaves: parameters.leaves, pool: pool, bagging: parameters.subsample < 1)
 
         let k = targets.outputs
         let initial = Self.initialScores(targets)
@@ -112,7 +112,8 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
             let snapshot = k > 1 ? scores : nil
             for c in 0..<k {
                 Self.gradients(targets, scores: snapshot ?? scores, output: c, outputs: k, pairs: &pairs, pool: pool)
-                let (tree, order, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
+                let (tree, leafRows) = grower.grow(rows: rows, features: features, pairs: pairs, learningRate: parameters.learningRate)
+                let order = grower.order
                 iteration.append(tree)
                 // Every row's score moves by its leaf, bagged or not: the grower knows where the
                 // rows it grew on landed; only rows left out by bagging are walked down the tree.
@@ -122,9 +123,7 @@ public struct GradientBoostedTrees: Sendable, Equatable, Codable {
                         let scores = SharedBuffer(buffer)
                         _ = pool.map(leafRows.count, parallel: n >= 10_000) { leaf in
                             let value = tree.leafValues[leaf]
-                            order.withUnsafeBufferPointer { order in
-                                for i in leafRows[leaf] { scores.buffer[Int(order[i]) * k + c] += value }
-                            }
+                            for i in leafRows[leaf] { scores.buffer[Int(order[i]) * k + c] += value }
                             return true
                         }
                     }

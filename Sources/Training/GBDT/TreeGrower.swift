@@ -13,6 +13,11 @@ struct TreeGrower {
     let pool: WorkerPool
     var jobs: Int { pool.threads }
 
+    init(columns: [[UInt8]], missingBins: [Int], categorical: [Bool], finder: SplitFinder, maxLeaves: Int, pool: WorkerPool, bagging: Bool) {
+        (self.columns, self.missingBins, self.categorical, self.finder, self.maxLeaves, self.pool) = (columns, missingBins, categorical, finder, maxLeaves, pool)
+        buffers = Buffers(rows: columns.first?.count ?? 0, bagging: bagging)
+    }
+
     private struct Leaf {
         /// The leaf's rows: a segment of the tree's one row order (`grow`), ascending.
         var rows: Range<Int>
@@ -26,37 +31,32 @@ struct TreeGrower {
         var parent: (node: Int, left: Bool)?
     }
 
+    /// The row order and workspace every tree of a fit grows in, allocated once: a tree's own
+    /// megabytes of them, freed and asked for again a tree later, were not always handed back
+    /// (at a million rows, a fit on a thread of its own once held 360 MB more by its last tree).
+    private let buffers: Buffers
+
     /// Grows a tree on `rows` (ascending; nil: every row) over `features`; leaf values are
     /// −G/(H + λ) · `learningRate`, λ being more for the two sides of a split on a set of
     /// categories (`SplitFinder.categoryL2`).
     /// - Parameter pairs: every row's gradient and hessian, interleaved, in row order.
-    /// - Returns: the tree; the rows in an order where each leaf's are one segment (ascending
-    ///   within it); and each leaf's segment.
+    /// - Returns: the tree, and each leaf's segment of `order`, which holds the rows in an
+    ///   order where each leaf's are one segment (ascending within it) until the next tree grows.
     ///
-    /// The rows live in one buffer for the whole tree, as LightGBM's data partition: a split
-    /// reorders its leaf's segment in place (its left rows, then its right rows), so a tree
-    /// allocates its buffers once instead of two arrays a split — which at a million rows left
-    /// the allocator holding ever more memory of sizes it could not reuse.
-    func grow(rows: [Int32]?, features: [Int], pairs: [Float], learningRate: Double) -> (tree: Tree, order: [Int32], leaves: [Range<Int>]) {
-        let n = pairs.count / 2
-        var order = rows ?? [Int32](unsafeUninitializedCapacity: n) { buffer, count in
-            for r in 0..<n { buffer[r] = Int32(r) }
-            count = n
+    /// The rows live in one buffer, as LightGBM's data partition: a split reorders its leaf's
+    /// segment in place (its left rows, then its right rows) instead of making two arrays.
+    func grow(rows: [Int32]?, features: [Int], pairs: [Float], learningRate: Double) -> (tree: Tree, leaves: [Range<Int>]) {
+        let count = rows?.count ?? buffers.order.count
+        let order = UnsafeMutableBufferPointer(rebasing: buffers.order[0..<count])
+        if let rows { _ = order.update(fromContentsOf: rows) } else { for r in 0..<count { order[r] = Int32(r) } }
+        return pairs.withUnsafeBufferPointer { pairs in
+            grow(order: SharedBuffer(order), workspace: buffers.workspace, features: features,
+                 pairs: SharedBuffer(UnsafeMutableBufferPointer(mutating: pairs)), learningRate: learningRate)
         }
-        // One workspace for two steps that never overlap: a split's partition, which moves the
-        // leaf's rows through it, and then the gathering of the smaller child's gradients (at
-        // most half the rows; the root's too when it is not every row, with bagging). Left
-        // uninitialised: each step writes the part it then reads.
-        let workspace = Workspace(rows: order.count, pairs: 2 * (rows == nil ? n / 2 + 1 : order.count))
-        defer { workspace.deallocate() }
-        let (tree, leaves) = order.withUnsafeMutableBufferPointer { order in
-            pairs.withUnsafeBufferPointer { pairs in
-                grow(order: SharedBuffer(order), workspace: workspace, features: features,
-                     pairs: SharedBuffer(UnsafeMutableBufferPointer(mutating: pairs)), learningRate: learningRate)
-            }
-        }
-        return (tree, order, leaves)
     }
+
+    /// The rows of the last tree grown, each leaf's a segment (`grow`).
+    var order: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(buffers.order) }
 
     /// Memory that holds row indices during a partition and gradient pairs during a histogram
     /// pass, bound to each type in turn.
@@ -78,6 +78,27 @@ struct TreeGrower {
         }
 
         func deallocate() { memory.deallocate() }
+    }
+
+    private final class Buffers: @unchecked Sendable {
+        let order: UnsafeMutableBufferPointer<Int32>
+        let workspace: Workspace
+
+        /// - Parameter bagging: whether a tree may grow on fewer rows than all (then the root's
+        ///   gradients are gathered too: up to every row's, not half).
+        init(rows n: Int, bagging: Bool) {
+            order = .allocate(capacity: max(n, 1))
+            // One workspace for two steps that never overlap: a split's partition, which moves
+            // the leaf's rows through it, and then the gathering of the smaller child's
+            // gradients (at most half the rows). Left uninitialised: each step writes the part
+            // it then reads.
+            workspace = Workspace(rows: n, pairs: 2 * (bagging ? n : n / 2 + 1))
+        }
+
+        deinit {
+            order.deallocate()
+            workspace.deallocate()
+        }
     }
 
     private func grow(order: SharedBuffer<Int32>, workspace: Workspace, features: [Int], pairs: SharedBuffer<Float>,
