@@ -225,8 +225,9 @@ public struct ModelRun: Sendable {
                                                             { Self.timedFit { () throws(ModelError) in try fitBaseline(baselineJobs) } })
             let threads = candidateJobs == 1 && baselineJobs == 1 ? "a thread each" : "\(candidateJobs) and \(baselineJobs) threads"
             for (which, rows, fit) in [("candidate", trainRows.rowCount, candidate), ("baseline", baseRows, baseline)] {
-                let done = (try? fit.result.get().cached) == true ? "reused from the cache" : "trained on \(rows) rows"
-                context.log("model: \(which) model \(done) in \(NumberText.fixed(fit.seconds, decimals: 2)) s, the two fits side by side (\(threads))")
+                guard case .success(let done) = fit.result else { continue }   // its error is thrown below
+                let what = done.cached ? "reused from the cache" : "trained on \(rows) rows"
+                context.log("model: \(which) model \(what) in \(NumberText.fixed(fit.seconds, decimals: 2)) s, the two fits side by side (\(threads))")
             }
             model = try candidate.result.get().model
             baselineFit = try baseline.result.get().model

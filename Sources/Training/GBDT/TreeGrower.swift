@@ -170,11 +170,11 @@ struct TreeGrower {
         }
         let goesLeft = table
         let block = 1 << 14
-        let blocks = (rows.count + block - 1) / block
+        let ranges = stride(from: rows.lowerBound, to: rows.upperBound, by: block).map { $0..<min(rows.upperBound, $0 + block) }
         // Each block writes its left rows forward from its stretch's start and its right rows
         // backward from its end: one pass, no branch, and no memory the pass does not fill.
-        let lefts: [Int] = pool.map(blocks, parallel: blocks > 1) { k in
-            let range = (rows.lowerBound + k * block)..<min(rows.upperBound, rows.lowerBound + (k + 1) * block)
+        let lefts: [Int] = pool.map(ranges.count, parallel: ranges.count > 1) { k in
+            let range = ranges[k]
             return column.withUnsafeBufferPointer { column in
                 goesLeft.withUnsafeBufferPointer { goesLeft in
                     let target = moved.buffer.baseAddress! + range.lowerBound
@@ -197,14 +197,10 @@ struct TreeGrower {
         for count in lefts { leftStarts.append(leftStarts.last! + count) }
         let leftEnd = leftStarts.last!
         var rightStarts = [leftEnd]
-        for (k, count) in lefts.enumerated() {
-            let size = min(rows.upperBound, rows.lowerBound + (k + 1) * block) - (rows.lowerBound + k * block)
-            rightStarts.append(rightStarts.last! + size - count)
-        }
-        _ = pool.map(blocks, parallel: blocks > 1) { k in
-            let start = rows.lowerBound + k * block
-            let size = min(rows.upperBound, start + block) - start
-            let source = moved.buffer.baseAddress! + start
+        for (range, count) in zip(ranges, lefts) { rightStarts.append(rightStarts.last! + range.count - count) }
+        _ = pool.map(ranges.count, parallel: ranges.count > 1) { k in
+            let size = ranges[k].count
+            let source = moved.buffer.baseAddress! + ranges[k].lowerBound
             let left = order.buffer.baseAddress! + leftStarts[k]
             for i in 0..<lefts[k] { left[i] = source[i] }
             let right = order.buffer.baseAddress! + rightStarts[k]
